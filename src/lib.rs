@@ -3,11 +3,16 @@
 //! Everything here is plain Rust; only `wasm` knows about JavaScript.
 
 pub mod catalog;
+pub mod config;
+pub mod diagnostic;
 pub mod error;
-pub mod reason;
-
-pub use error::{Error, ErrorCode, Result};
-pub use reason::DenyReason;
+pub mod evaluate;
 pub mod form;
 pub mod ip;
 pub mod proof;
+pub mod reason;
+pub mod request;
+pub mod token;
+
+pub use error::{Error, ErrorCode, Result};
+pub use reason::DenyReason;

@@ -1,0 +1,1060 @@
+//! App secret proofs (SPEC §4).
+//!
+//! `appsecret_proof = lowercase hex(HMAC-SHA256(key = app_secret,
+//! message = access_token + "|" + appsecret_time))`, with `appsecret_time` an
+//! integer count of Unix seconds. The platform treats a proof as expired after
+//! five minutes, so a proof also bounds how long a leaked token-and-proof pair
+//! can be replayed.
+
+use std::fmt;
+
+use hmac::digest::Key;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
+
+use crate::form;
+use crate::{DenyReason, Error, Result};
+
+/// How old a proof may be: "considered expired after 5 minutes" (seed).
+pub const MAX_AGE_SECONDS: i64 = 300;
+
+/// A JavaScript `Date` spans ±8.64e15 ms (ECMA-262 §21.4.1.1), i.e. 8.64e12 s.
+const MAX_JS_DATE_SECONDS: f64 = 8.64e12;
+
+/// `Number.MAX_SAFE_INTEGER` (2^53 - 1). Above it an `f64` no longer tells
+/// neighbouring integers apart, so a received number there may be a rounded
+/// other time; the JavaScript notion of "integer" (`Number.isSafeInteger`)
+/// stops here too.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Decimal digits a textual `appsecret_time` may have: enough for any time a
+/// JS `Date` holds (13 digits) with room, few enough to always fit an `i64`.
+const MAX_TIME_DIGITS: usize = 16;
+
+/// The query keys `sign_url` sets. Earlier occurrences are dropped so the
+/// signed URL carries exactly one of each: with duplicates, which one a server
+/// reads (first or last) would decide what is checked.
+const SIGNED_KEYS: [&str; 3] = ["access_token", "appsecret_proof", "appsecret_time"];
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A proof and the time it was made for, as sent to the Graph API.
+/// Not a secret: it travels in the query string next to the token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Proof {
+    pub appsecret_proof: String,
+    pub appsecret_time: i64,
+}
+
+/// Makes and checks proofs for one app secret. The HMAC key schedule is done
+/// once in `new`; each proof clones the keyed state.
+#[derive(Clone)]
+pub struct ProofSigner {
+    mac: HmacSha256,
+}
+
+impl fmt::Debug for ProofSigner {
+    // The keyed HMAC state is as good as the secret for forging proofs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProofSigner").finish_non_exhaustive()
+    }
+}
+
+/// The proof-related parameters of a request, as received: any may be absent.
+/// No `Debug`: it holds the raw token.
+#[derive(Clone, Copy)]
+pub struct ProofParams<'a> {
+    pub access_token: Option<&'a str>,
+    pub appsecret_proof: Option<&'a str>,
+    pub appsecret_time: Option<TimeValue<'a>>,
+}
+
+/// `appsecret_time` as received: a JSON/JS number, a string (query parameters
+/// are strings), or anything else (a bool, object or array), which is malformed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TimeValue<'a> {
+    Number(f64),
+    Text(&'a str),
+    Other,
+}
+
+/// When "now" is and how far a proof's time may stray from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyOptions {
+    pub now: i64,
+    /// A proof exactly this many seconds old is still valid.
+    pub max_age_seconds: i64,
+    /// How far in the future a proof's time may be, for clocks running ahead.
+    pub max_skew_seconds: i64,
+}
+
+impl VerifyOptions {
+    /// The platform's window: 300 s of age, no future times.
+    pub fn at(now: i64) -> VerifyOptions {
+        VerifyOptions {
+            now,
+            max_age_seconds: MAX_AGE_SECONDS,
+            max_skew_seconds: 0,
+        }
+    }
+
+    /// A custom window. A negative bound is refused: it describes no window a
+    /// caller means (a negative age refuses every proof, a negative skew
+    /// refuses a proof made this very second).
+    pub fn new(now: i64, max_age_seconds: i64, max_skew_seconds: i64) -> Result<VerifyOptions> {
+        for (name, value) in [
+            ("max_age_seconds", max_age_seconds),
+            ("max_skew_seconds", max_skew_seconds),
+        ] {
+            if value < 0 {
+                return Err(Error::argument(format!(
+                    "`{name}` must be zero or more seconds, got {value}"
+                )));
+            }
+        }
+        Ok(VerifyOptions {
+            now,
+            max_age_seconds,
+            max_skew_seconds,
+        })
+    }
+}
+
+impl ProofSigner {
+    pub fn new(app_secret: &str) -> ProofSigner {
+        ProofSigner {
+            mac: keyed_mac(app_secret.as_bytes()),
+        }
+    }
+
+    pub fn proof(&self, access_token: &str, time: i64) -> Proof {
+        Proof {
+            appsecret_proof: hex_lower(&self.timed_mac(access_token, time).finalize().into_bytes()),
+            appsecret_time: time,
+        }
+    }
+
+    /// The classic proof without a time, `hex(HMAC(app_secret, access_token))`.
+    /// It never expires, so `verify` does not accept it.
+    pub fn legacy(&self, access_token: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(access_token.as_bytes());
+        hex_lower(&mac.finalize().into_bytes())
+    }
+
+    /// Checks a received proof. The first failing step decides:
+    ///
+    /// 1. no (or an empty) access token: `TokenMissing`;
+    /// 2. no (or an empty) proof or time: `ProofMissing`;
+    /// 3. the proof is not 64 lower-case hex digits: `ProofMalformed`;
+    /// 4. the time is not an integer: `ProofMalformed`;
+    /// 5. the time is more than `max_skew_seconds` ahead of `now`: `ProofFuture`;
+    /// 6. the time is more than `max_age_seconds` behind `now`: `ProofExpired`;
+    /// 7. the HMAC differs: `ProofMismatch`.
+    ///
+    /// Shape comes before freshness and freshness before the HMAC so that
+    /// each reason is exact (an expired proof is reported as expired whether
+    /// or not it was also forged) and so that the secret-dependent step runs
+    /// only on well-formed, current input. Empty strings count as missing:
+    /// that is what `?appsecret_proof=` gives after query parsing.
+    pub fn verify(
+        &self,
+        params: &ProofParams<'_>,
+        opts: &VerifyOptions,
+    ) -> std::result::Result<(), DenyReason> {
+        let token = params
+            .access_token
+            .filter(|t| !t.is_empty())
+            .ok_or(DenyReason::TokenMissing)?;
+        let proof = params.appsecret_proof.filter(|p| !p.is_empty());
+        let time = params.appsecret_time.filter(|t| *t != TimeValue::Text(""));
+        let (Some(proof), Some(time)) = (proof, time) else {
+            return Err(DenyReason::ProofMissing);
+        };
+        let tag = decode_proof(proof).ok_or(DenyReason::ProofMalformed)?;
+        let time = time.seconds().ok_or(DenyReason::ProofMalformed)?;
+
+        // i128 holds every difference of two i64 exactly: no overflow or
+        // saturation can move an extreme time into the window.
+        let ahead = i128::from(time) - i128::from(opts.now);
+        if ahead > i128::from(opts.max_skew_seconds) {
+            return Err(DenyReason::ProofFuture);
+        }
+        if -ahead > i128::from(opts.max_age_seconds) {
+            return Err(DenyReason::ProofExpired);
+        }
+        // `verify_slice` compares in constant time: how long a wrong proof
+        // takes to refuse says nothing about how many of its bytes were right.
+        self.timed_mac(token, time)
+            .verify_slice(&tag)
+            .map_err(|_| DenyReason::ProofMismatch)
+    }
+
+    fn timed_mac(&self, access_token: &str, time: i64) -> HmacSha256 {
+        let mut mac = self.mac.clone();
+        mac.update(access_token.as_bytes());
+        mac.update(b"|");
+        mac.update(time.to_string().as_bytes());
+        mac
+    }
+}
+
+/// The proof for `access_token` at `time` (Unix seconds).
+pub fn appsecret_proof(access_token: &str, app_secret: &str, time: i64) -> Proof {
+    ProofSigner::new(app_secret).proof(access_token, time)
+}
+
+/// The classic proof without a time; see `ProofSigner::legacy`.
+pub fn legacy_appsecret_proof(access_token: &str, app_secret: &str) -> String {
+    ProofSigner::new(app_secret).legacy(access_token)
+}
+
+/// Whole Unix seconds from a JavaScript number of seconds. Fractions are
+/// floored, as the seed asks ("Some Operating Systems ... return a timestamp
+/// that is a float. Be sure to convert to an integer value").
+pub fn seconds_from_f64(t: f64) -> Result<i64> {
+    if t.is_nan() {
+        return Err(Error::time(
+            "time is NaN; expected a number of Unix seconds",
+        ));
+    }
+    if t.is_infinite() {
+        return Err(Error::time(
+            "time is infinite; expected a finite number of Unix seconds",
+        ));
+    }
+    if t < 0.0 {
+        return Err(Error::time(format!(
+            "time {t} is negative; expected Unix seconds since 1970"
+        )));
+    }
+    if t > MAX_JS_DATE_SECONDS {
+        return Err(Error::time(format!(
+            "time {t} is beyond the range of a JavaScript Date (8.64e12 seconds)"
+        )));
+    }
+    // In range and finite, so the cast is exact.
+    Ok(t.floor() as i64)
+}
+
+/// `url` with `access_token`, `appsecret_proof` and `appsecret_time` set in
+/// its query string: earlier occurrences of those keys are removed, other
+/// parameters are kept as written and in order, a `#fragment` stays last.
+/// Works on absolute and relative URLs alike.
+pub fn sign_url(url: &str, access_token: &str, signer: &ProofSigner, time: i64) -> Result<String> {
+    if url.is_empty() {
+        return Err(Error::argument("`url` is empty"));
+    }
+    // A raw space or control character means the URL was never encoded, and
+    // different parsers split such a URL differently.
+    if let Some((at, _)) = url
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::argument(format!(
+            "`url` has whitespace or a control character at byte {at}; percent-encode it"
+        )));
+    }
+    if access_token.is_empty() {
+        return Err(Error::argument("`access_token` is empty"));
+    }
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (url, None),
+    };
+    let (base, query) = before_fragment
+        .split_once('?')
+        .unwrap_or((before_fragment, ""));
+
+    let mut pairs = Vec::new();
+    for pair in form::raw_pairs(query) {
+        // Keys are compared decoded: `access%5Ftoken` is `access_token` to a server.
+        let key = pair
+            .decoded_key()
+            .map_err(|e| Error::argument(format!("in the query string of `url`: {}", e.message)))?;
+        if !SIGNED_KEYS.contains(&key.as_str()) {
+            pairs.push(pair.raw.to_owned());
+        }
+    }
+    let proof = signer.proof(access_token, time);
+    let time = proof.appsecret_time.to_string();
+    for (key, value) in
+        SIGNED_KEYS
+            .iter()
+            .zip([access_token, proof.appsecret_proof.as_str(), time.as_str()])
+    {
+        pairs.push(format!("{key}={}", form::encode(value)));
+    }
+
+    let mut signed = format!("{base}?{}", pairs.join("&"));
+    if let Some(fragment) = fragment {
+        signed.push('#');
+        signed.push_str(fragment);
+    }
+    Ok(signed)
+}
+
+impl TimeValue<'_> {
+    /// The integer this time denotes, if it is one.
+    fn seconds(self) -> Option<i64> {
+        match self {
+            TimeValue::Number(t) => {
+                (t.is_finite() && t.fract() == 0.0 && t.abs() <= MAX_SAFE_INTEGER)
+                    .then_some(t as i64)
+            }
+            // Exactly `-?[0-9]{1,16}`: `i64::from_str` alone would also take
+            // a leading `+`, which no proof generator emits.
+            TimeValue::Text(s) => {
+                let digits = s.strip_prefix('-').unwrap_or(s);
+                let well_formed = (1..=MAX_TIME_DIGITS).contains(&digits.len())
+                    && digits.bytes().all(|b| b.is_ascii_digit());
+                if well_formed {
+                    s.parse().ok()
+                } else {
+                    None
+                }
+            }
+            TimeValue::Other => None,
+        }
+    }
+}
+
+/// The 32 bytes of a proof written as exactly 64 lower-case hex digits.
+///
+/// Upper-case hex is refused: the platform and every generator in the seed
+/// emit lower-case, and accepting a second spelling of the same proof would
+/// let a captured proof be replayed in a form a replay filter keyed on the
+/// proof string has not seen.
+fn decode_proof(proof: &str) -> Option<[u8; 32]> {
+    let digits = proof.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let mut tag = [0u8; 32];
+    for (byte, pair) in tag.iter_mut().zip(digits.chunks_exact(2)) {
+        let [hi, lo] = pair else { return None };
+        *byte = (form::lower_hex_value(*hi)? << 4) | form::lower_hex_value(*lo)?;
+    }
+    Some(tag)
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .flat_map(|&b| [b >> 4, b])
+        .map(|nibble| char::from(form::hex_digit(nibble)))
+        .collect()
+}
+
+/// HMAC-SHA256 with `key` absorbed.
+///
+/// Builds RFC 2104's block-sized key itself (a key longer than the 64-byte
+/// block is hashed first, then zero-padded) and hands it to the infallible
+/// `Mac::new`: `new_from_slice` does the same but returns a `Result` whose
+/// error cannot occur for HMAC, which this crate could only `unwrap`. RFC 4231
+/// cases 6 and 7 cover the hashed path. The local copies are wiped; the keyed
+/// state inside `Hmac` is not (the `hmac` crate offers no way to).
+fn keyed_mac(key: &[u8]) -> HmacSha256 {
+    let mut block = Key::<HmacSha256>::default();
+    let mut hashed = (key.len() > block.len()).then(|| Sha256::digest(key));
+    for (dst, src) in block.iter_mut().zip(hashed.as_deref().unwrap_or(key)) {
+        *dst = *src;
+    }
+    let mac = <HmacSha256 as Mac>::new(&block);
+    block.as_mut_slice().zeroize();
+    if let Some(hashed) = hashed.as_mut() {
+        hashed.as_mut_slice().zeroize();
+    }
+    mac
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+    use proptest::prelude::*;
+
+    const SECRET: &str = "6b9a2c4e8f0d1b3a5c7e9f1a2b3c4d5e";
+    const TOKEN: &str = "DQVJzX2ExYmMyZGVmZ2hpamtsbW5vcA";
+    const TIME: i64 = 1_700_000_000;
+    // Computed independently with Node.js 20 (OpenSSL's HMAC):
+    // node -e "console.log(require('crypto').createHmac('sha256', SECRET).update(TOKEN+'|'+TIME).digest('hex'))"
+    const PROOF: &str = "4f560b4cf9cfdca0461e46d051f7f205fd3ade9b4aebf277ef20263b96981bbc";
+
+    fn hmac_hex(key: &[u8], data: &[u8]) -> String {
+        let mut mac = keyed_mac(key);
+        mac.update(data);
+        hex_lower(&mac.finalize().into_bytes())
+    }
+
+    fn params<'a>(token: &'a str, proof: &'a str, time: TimeValue<'a>) -> ProofParams<'a> {
+        ProofParams {
+            access_token: Some(token),
+            appsecret_proof: Some(proof),
+            appsecret_time: Some(time),
+        }
+    }
+
+    fn verify_at(
+        proof: &str,
+        time: TimeValue<'_>,
+        opts: VerifyOptions,
+    ) -> std::result::Result<(), DenyReason> {
+        ProofSigner::new(SECRET).verify(&params(TOKEN, proof, time), &opts)
+    }
+
+    #[test]
+    fn hmac_core_matches_rfc_4231() {
+        let key_4: Vec<u8> = (1..=25).collect();
+        let cases: [(&[u8], &[u8], &str); 6] = [
+            (&[0x0b; 20], b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+            (b"Jefe", b"what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            (&[0xaa; 20], &[0xdd; 50], "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+            (&key_4, &[0xcd; 50], "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+            (
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First",
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+            ),
+            (
+                &[0xaa; 131],
+                b"This is a test using a larger than block-size key and a larger than block-size data. \
+                  The key needs to be hashed before being used by the HMAC algorithm.",
+                "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+            ),
+        ];
+        for (i, (key, data, expected)) in cases.iter().enumerate() {
+            assert_eq!(hmac_hex(key, data), *expected, "case {i}");
+        }
+        // Case 5 publishes only the first 128 bits.
+        assert!(hmac_hex(&[0x0c; 20], b"Test With Truncation")
+            .starts_with("a3b6167473100ee06e0c796c2955552b"));
+    }
+
+    #[test]
+    fn block_key_matches_the_library_for_every_key_length() {
+        for len in 0..=200u8 {
+            let key: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37)).collect();
+            let mut ours = keyed_mac(&key);
+            let mut theirs = HmacSha256::new_from_slice(&key).unwrap();
+            ours.update(b"message");
+            theirs.update(b"message");
+            assert_eq!(
+                ours.finalize().into_bytes(),
+                theirs.finalize().into_bytes(),
+                "key length {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn hex_is_lower_case_two_digits_per_byte() {
+        assert_eq!(
+            hex_lower(&[0x00, 0x0f, 0xf0, 0xff, 0xab, 0x5c]),
+            "000ff0ffab5c"
+        );
+        assert_eq!(hex_lower(&[]), "");
+        assert_eq!(decode_proof(&hex_lower(&[0xa5; 32])), Some([0xa5; 32]));
+    }
+
+    #[test]
+    fn proof_matches_node() {
+        assert_eq!(
+            appsecret_proof(TOKEN, SECRET, TIME),
+            Proof {
+                appsecret_proof: PROOF.to_string(),
+                appsecret_time: TIME
+            }
+        );
+        // Same tool: createHmac('sha256', 'sécret✓').update('tök€n|1'), strings as UTF-8.
+        assert_eq!(
+            appsecret_proof("tök€n", "sécret✓", 1).appsecret_proof,
+            "44d1406b18ee0980b368d15d10169c503b012eb0b9e71614c71ce83288c5f8c5"
+        );
+        // Same tool: createHmac('sha256', 'k'.repeat(100)).update('t|0'): a secret longer than a block.
+        assert_eq!(
+            ProofSigner::new(&"k".repeat(100))
+                .proof("t", 0)
+                .appsecret_proof,
+            "87813224f299e7ea465976f523a55548fecb391524204892ef70d8d9321e4d13"
+        );
+    }
+
+    #[test]
+    fn legacy_proof_matches_node() {
+        // node -e "console.log(require('crypto').createHmac('sha256', SECRET).update(TOKEN).digest('hex'))"
+        assert_eq!(
+            legacy_appsecret_proof(TOKEN, SECRET),
+            "3a7232e881de3258c676d1ff6f22123afd6f47cef83aa3b65b8d7c0ea5c25d98"
+        );
+        assert_eq!(
+            ProofSigner::new("sécret✓").legacy("tök€n"),
+            "e7bbf6c14212425fc0cc55eb6db439eb0a33135da2b30012b96bf0b7ed5ef9ce"
+        );
+    }
+
+    #[test]
+    fn a_signer_is_reusable() {
+        let signer = ProofSigner::new(SECRET);
+        let first = signer.proof(TOKEN, TIME);
+        signer.proof("other", 5);
+        assert_eq!(signer.proof(TOKEN, TIME), first);
+        assert_eq!(signer.clone().legacy(TOKEN), signer.legacy(TOKEN));
+    }
+
+    #[test]
+    fn proof_serializes_with_the_wire_names() {
+        let json = serde_json::to_value(appsecret_proof(TOKEN, SECRET, TIME)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "appsecret_proof": PROOF, "appsecret_time": TIME })
+        );
+    }
+
+    #[test]
+    fn debug_of_a_signer_shows_no_key_material() {
+        let signer = ProofSigner::new(SECRET);
+        assert_eq!(format!("{signer:?}"), "ProofSigner { .. }");
+        assert_eq!(format!("{signer:#?}"), "ProofSigner { .. }");
+    }
+
+    #[test]
+    fn seconds_from_f64_floors_in_range_numbers() {
+        assert_eq!(seconds_from_f64(1_700_000_000.9).unwrap(), 1_700_000_000);
+        assert_eq!(seconds_from_f64(0.0).unwrap(), 0);
+        assert_eq!(seconds_from_f64(-0.0).unwrap(), 0);
+        assert_eq!(seconds_from_f64(0.999).unwrap(), 0);
+        assert_eq!(seconds_from_f64(8.64e12).unwrap(), 8_640_000_000_000);
+    }
+
+    #[test]
+    fn seconds_from_f64_refuses_what_is_not_a_time() {
+        for (t, says) in [
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "infinite"),
+            (f64::NEG_INFINITY, "infinite"),
+            (-1.0, "negative"),
+            (-0.5, "negative"),
+            (8.64e12 + 1.0, "beyond"),
+            (f64::MAX, "beyond"),
+        ] {
+            let err = seconds_from_f64(t).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidTime, "{t}");
+            assert!(err.message.contains(says), "{t}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn verify_options_defaults_and_bounds() {
+        assert_eq!(
+            VerifyOptions::at(7),
+            VerifyOptions {
+                now: 7,
+                max_age_seconds: 300,
+                max_skew_seconds: 0
+            }
+        );
+        assert_eq!(
+            VerifyOptions::new(7, 0, 0).unwrap(),
+            VerifyOptions {
+                now: 7,
+                max_age_seconds: 0,
+                max_skew_seconds: 0
+            }
+        );
+        for (age, skew, name) in [(-1, 0, "max_age_seconds"), (0, -1, "max_skew_seconds")] {
+            let err = VerifyOptions::new(7, age, skew).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidArgument);
+            assert!(err.message.contains(name), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn valid_for_exactly_max_age_seconds() {
+        let text = TIME.to_string();
+        for now in [TIME, TIME + 1, TIME + 300] {
+            assert_eq!(
+                verify_at(
+                    PROOF,
+                    TimeValue::Number(TIME as f64),
+                    VerifyOptions::at(now)
+                ),
+                Ok(()),
+                "{now}"
+            );
+            assert_eq!(
+                verify_at(PROOF, TimeValue::Text(&text), VerifyOptions::at(now)),
+                Ok(()),
+                "{now}"
+            );
+        }
+        assert_eq!(
+            verify_at(PROOF, TimeValue::Text(&text), VerifyOptions::at(TIME + 301)),
+            Err(DenyReason::ProofExpired)
+        );
+        let wide = VerifyOptions::new(TIME + 301, 301, 0).unwrap();
+        assert_eq!(verify_at(PROOF, TimeValue::Text(&text), wide), Ok(()));
+    }
+
+    #[test]
+    fn future_times_need_skew() {
+        let time = TimeValue::Number(TIME as f64);
+        assert_eq!(
+            verify_at(PROOF, time, VerifyOptions::at(TIME - 1)),
+            Err(DenyReason::ProofFuture)
+        );
+        let skew_1 = VerifyOptions::new(TIME - 1, 300, 1).unwrap();
+        assert_eq!(verify_at(PROOF, time, skew_1), Ok(()));
+        let skew_1_two_ahead = VerifyOptions::new(TIME - 2, 300, 1).unwrap();
+        assert_eq!(
+            verify_at(PROOF, time, skew_1_two_ahead),
+            Err(DenyReason::ProofFuture)
+        );
+    }
+
+    #[test]
+    fn missing_pieces() {
+        let signer = ProofSigner::new(SECRET);
+        let opts = VerifyOptions::at(TIME);
+        let full = params(TOKEN, PROOF, TimeValue::Number(TIME as f64));
+        let cases = [
+            (
+                ProofParams {
+                    access_token: None,
+                    ..full
+                },
+                DenyReason::TokenMissing,
+            ),
+            (
+                ProofParams {
+                    access_token: Some(""),
+                    ..full
+                },
+                DenyReason::TokenMissing,
+            ),
+            (
+                ProofParams {
+                    access_token: None,
+                    appsecret_proof: None,
+                    appsecret_time: None,
+                },
+                DenyReason::TokenMissing,
+            ),
+            (
+                ProofParams {
+                    access_token: None,
+                    appsecret_proof: Some("nope"),
+                    ..full
+                },
+                DenyReason::TokenMissing,
+            ),
+            (
+                ProofParams {
+                    appsecret_proof: None,
+                    ..full
+                },
+                DenyReason::ProofMissing,
+            ),
+            (
+                ProofParams {
+                    appsecret_proof: Some(""),
+                    ..full
+                },
+                DenyReason::ProofMissing,
+            ),
+            (
+                ProofParams {
+                    appsecret_time: None,
+                    ..full
+                },
+                DenyReason::ProofMissing,
+            ),
+            (
+                ProofParams {
+                    appsecret_time: Some(TimeValue::Text("")),
+                    ..full
+                },
+                DenyReason::ProofMissing,
+            ),
+            (
+                ProofParams {
+                    appsecret_proof: None,
+                    appsecret_time: Some(TimeValue::Other),
+                    ..full
+                },
+                DenyReason::ProofMissing,
+            ),
+        ];
+        for (i, (p, reason)) in cases.iter().enumerate() {
+            assert_eq!(signer.verify(p, &opts), Err(*reason), "case {i}");
+        }
+        assert_eq!(signer.verify(&full, &opts), Ok(()));
+    }
+
+    #[test]
+    fn malformed_proofs() {
+        let time = TimeValue::Number(TIME as f64);
+        let opts = VerifyOptions::at(TIME);
+        for proof in [
+            PROOF.to_uppercase(),
+            format!("{}F", &PROOF[..63]),
+            PROOF[..63].to_string(),
+            format!("{PROOF}0"),
+            format!("{}g", &PROOF[..63]),
+            format!(" {}", &PROOF[..63]),
+            format!("{}\n", &PROOF[..63]),
+            "é".repeat(32),
+        ] {
+            assert_eq!(
+                verify_at(&proof, time, opts),
+                Err(DenyReason::ProofMalformed),
+                "{proof:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_times() {
+        let opts = VerifyOptions::at(1);
+        let texts = [
+            "1.0",
+            "1e9",
+            " 1",
+            "1 ",
+            "+1",
+            "0x10",
+            "-",
+            "--1",
+            "1-",
+            "١",
+            "12345678901234567",
+            "-12345678901234567",
+        ];
+        for text in texts {
+            assert_eq!(
+                verify_at(PROOF, TimeValue::Text(text), opts),
+                Err(DenyReason::ProofMalformed),
+                "{text:?}"
+            );
+        }
+        for n in [
+            1.5,
+            -0.25,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            9_007_199_254_740_992.0,
+            -1e300,
+        ] {
+            assert_eq!(
+                verify_at(PROOF, TimeValue::Number(n), opts),
+                Err(DenyReason::ProofMalformed),
+                "{n}"
+            );
+        }
+        assert_eq!(
+            verify_at(PROOF, TimeValue::Other, opts),
+            Err(DenyReason::ProofMalformed)
+        );
+    }
+
+    #[test]
+    fn integer_spellings_are_hashed_as_their_value() {
+        // The HMAC covers the canonical decimal, so these denote TIME and verify.
+        let opts = VerifyOptions::at(TIME);
+        for text in ["1700000000", "0001700000000"] {
+            assert_eq!(
+                verify_at(PROOF, TimeValue::Text(text), opts),
+                Ok(()),
+                "{text}"
+            );
+        }
+        assert_eq!(verify_at(PROOF, TimeValue::Number(1.7e9), opts), Ok(()));
+        let zero = appsecret_proof(TOKEN, SECRET, 0).appsecret_proof;
+        assert_eq!(
+            verify_at(&zero, TimeValue::Text("-0"), VerifyOptions::at(0)),
+            Ok(())
+        );
+        let negative = appsecret_proof(TOKEN, SECRET, -5).appsecret_proof;
+        assert_eq!(
+            verify_at(&negative, TimeValue::Text("-5"), VerifyOptions::at(0)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn checks_run_in_the_documented_order() {
+        let forged = "0".repeat(64);
+        let expired = TimeValue::Number((TIME - 1000) as f64);
+        // Malformed proof before malformed time.
+        assert_eq!(
+            verify_at("XYZ", TimeValue::Text("1.0"), VerifyOptions::at(TIME)),
+            Err(DenyReason::ProofMalformed)
+        );
+        // Malformed time before freshness.
+        assert_eq!(
+            verify_at(&forged, TimeValue::Text("1e3"), VerifyOptions::at(TIME)),
+            Err(DenyReason::ProofMalformed)
+        );
+        // Freshness before the HMAC.
+        assert_eq!(
+            verify_at(&forged, expired, VerifyOptions::at(TIME)),
+            Err(DenyReason::ProofExpired)
+        );
+        assert_eq!(
+            verify_at(
+                &forged,
+                TimeValue::Number((TIME + 9) as f64),
+                VerifyOptions::at(TIME)
+            ),
+            Err(DenyReason::ProofFuture)
+        );
+        assert_eq!(
+            verify_at(
+                &forged,
+                TimeValue::Number(TIME as f64),
+                VerifyOptions::at(TIME)
+            ),
+            Err(DenyReason::ProofMismatch)
+        );
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let max = TimeValue::Text("9999999999999999");
+        let min = TimeValue::Text("-9999999999999999");
+        let cases = [
+            (
+                min,
+                VerifyOptions {
+                    now: i64::MAX,
+                    max_age_seconds: i64::MAX,
+                    max_skew_seconds: 0,
+                },
+                DenyReason::ProofExpired,
+            ),
+            (
+                max,
+                VerifyOptions {
+                    now: i64::MIN,
+                    max_age_seconds: 300,
+                    max_skew_seconds: i64::MAX,
+                },
+                DenyReason::ProofFuture,
+            ),
+            (max, VerifyOptions::at(i64::MIN), DenyReason::ProofFuture),
+            (min, VerifyOptions::at(i64::MAX), DenyReason::ProofExpired),
+            (
+                TimeValue::Number(-9_007_199_254_740_991.0),
+                VerifyOptions::at(i64::MAX),
+                DenyReason::ProofExpired,
+            ),
+            (
+                max,
+                VerifyOptions {
+                    now: 0,
+                    max_age_seconds: i64::MAX,
+                    max_skew_seconds: i64::MAX,
+                },
+                DenyReason::ProofMismatch,
+            ),
+        ];
+        for (i, (time, opts, reason)) in cases.into_iter().enumerate() {
+            assert_eq!(verify_at(PROOF, time, opts), Err(reason), "case {i}");
+        }
+    }
+
+    #[test]
+    fn sign_url_sets_the_three_parameters() {
+        let signer = ProofSigner::new(SECRET);
+        let signed = sign_url(
+            "https://graph.workplace.com/v18.0/me?fields=name,email#top",
+            TOKEN,
+            &signer,
+            TIME,
+        )
+        .unwrap();
+        assert_eq!(
+            signed,
+            format!(
+                "https://graph.workplace.com/v18.0/me?fields=name,email&access_token={TOKEN}\
+                 &appsecret_proof={PROOF}&appsecret_time={TIME}#top"
+            )
+        );
+        let signed = sign_url("/1234/feed", TOKEN, &signer, TIME).unwrap();
+        assert_eq!(
+            signed,
+            format!(
+                "/1234/feed?access_token={TOKEN}&appsecret_proof={PROOF}&appsecret_time={TIME}"
+            )
+        );
+        let signed = sign_url("/1234/feed?", TOKEN, &signer, TIME).unwrap();
+        assert!(signed.starts_with("/1234/feed?access_token="), "{signed}");
+    }
+
+    #[test]
+    fn sign_url_replaces_earlier_credentials_and_keeps_the_rest_verbatim() {
+        let signer = ProofSigner::new(SECRET);
+        let url = "/me?access_token=old&a=1&&appsecret_proof=stale&access%5Ftoken=x&appsecret_time=1&b=%2B+&a=2&#frag?x=1";
+        let signed = sign_url(url, "new token&", &signer, TIME).unwrap();
+        let proof = signer.proof("new token&", TIME).appsecret_proof;
+        assert_eq!(
+            signed,
+            format!("/me?a=1&b=%2B+&a=2&access_token=new%20token%26&appsecret_proof={proof}&appsecret_time={TIME}#frag?x=1")
+        );
+    }
+
+    #[test]
+    fn sign_url_refuses_bad_input_without_echoing_it() {
+        let signer = ProofSigner::new(SECRET);
+        let token = "EAAGsecretTOKEN";
+        let bad_urls = [
+            "".to_string(),
+            format!("/me?access_token={token} x"),
+            format!("/me?a={token}\t"),
+            format!("/me?a={token}\n"),
+            format!("/me?a={token}\u{7f}"),
+            format!("/me?a={token}\u{a0}"),
+            format!("/me?a={token}&k%zz=1"),
+        ];
+        for url in bad_urls {
+            let err = sign_url(&url, token, &signer, TIME).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidArgument, "{url:?}");
+            assert!(!err.message.contains(token), "{}", err.message);
+            assert!(!err.message.contains(SECRET), "{}", err.message);
+        }
+        let err = sign_url("/me", "", &signer, TIME).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidArgument);
+        assert!(err.message.contains("access_token"), "{}", err.message);
+        let err = sign_url("/me?a=1 ", token, &signer, TIME).unwrap_err();
+        assert!(err.message.contains("byte 7"), "{}", err.message);
+    }
+
+    /// Secrets without NUL: HMAC zero-pads short keys, so "a" and "a\0" are
+    /// the same key and would make "another secret" not another key.
+    fn secret() -> impl Strategy<Value = String> {
+        "[^\u{0}]{0,80}"
+    }
+
+    /// Times a JS Date can hold, from `seconds_from_f64`'s range.
+    fn time() -> impl Strategy<Value = i64> {
+        0i64..=8_640_000_000_000
+    }
+
+    fn verify_with(
+        secret: &str,
+        token: &str,
+        proof: &str,
+        time: i64,
+        now: i64,
+    ) -> std::result::Result<(), DenyReason> {
+        let text = time.to_string();
+        ProofSigner::new(secret).verify(
+            &params(token, proof, TimeValue::Text(&text)),
+            &VerifyOptions::at(now),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn generated_proofs_verify(token in ".{1,40}", secret in secret(), time in time(), age in 0i64..=300) {
+            let proof = appsecret_proof(&token, &secret, time);
+            prop_assert_eq!(proof.appsecret_time, time);
+            prop_assert_eq!(verify_with(&secret, &token, &proof.appsecret_proof, time, time + age), Ok(()));
+            let number = params(&token, &proof.appsecret_proof, TimeValue::Number(time as f64));
+            prop_assert_eq!(ProofSigner::new(&secret).verify(&number, &VerifyOptions::at(time + age)), Ok(()));
+        }
+
+        #[test]
+        fn any_changed_hex_digit_is_a_mismatch(token in ".{1,40}", secret in secret(), time in time(),
+                                               at in 0usize..64, digit in 0u8..16) {
+            let proof = appsecret_proof(&token, &secret, time).appsecret_proof;
+            let mut bytes = proof.clone().into_bytes();
+            prop_assume!(bytes[at] != hex_digit_for_test(digit));
+            bytes[at] = hex_digit_for_test(digit);
+            let changed = String::from_utf8(bytes).unwrap();
+            prop_assert_eq!(verify_with(&secret, &token, &changed, time, time), Err(DenyReason::ProofMismatch));
+        }
+
+        #[test]
+        fn any_changed_token_character_is_a_mismatch(token in ".{1,40}", secret in secret(), time in time(),
+                                                     at in any::<prop::sample::Index>(), replacement in any::<char>()) {
+            let proof = appsecret_proof(&token, &secret, time).appsecret_proof;
+            let mut chars: Vec<char> = token.chars().collect();
+            let i = at.index(chars.len());
+            prop_assume!(chars[i] != replacement);
+            chars[i] = replacement;
+            let changed: String = chars.into_iter().collect();
+            prop_assert_eq!(verify_with(&secret, &changed, &proof, time, time), Err(DenyReason::ProofMismatch));
+        }
+
+        #[test]
+        fn another_secret_is_a_mismatch(token in ".{1,40}", secret in secret(), other in secret(), time in time()) {
+            prop_assume!(secret != other);
+            let proof = appsecret_proof(&token, &secret, time).appsecret_proof;
+            prop_assert_eq!(verify_with(&other, &token, &proof, time, time), Err(DenyReason::ProofMismatch));
+        }
+
+        #[test]
+        fn another_time_is_refused_for_the_right_reason(token in ".{1,40}", secret in secret(), time in time(),
+                                                       delta in -1000i64..=1000) {
+            prop_assume!(delta != 0);
+            let proof = appsecret_proof(&token, &secret, time).appsecret_proof;
+            let claimed = time + delta;
+            let expected = if delta > 0 {
+                DenyReason::ProofFuture
+            } else if delta < -300 {
+                DenyReason::ProofExpired
+            } else {
+                DenyReason::ProofMismatch
+            };
+            prop_assert_eq!(verify_with(&secret, &token, &proof, claimed, time), Err(expected));
+        }
+
+        #[test]
+        fn debug_never_shows_the_secret(secret in "[a-f0-9]{32}") {
+            let shown = format!("{:?}", ProofSigner::new(&secret));
+            prop_assert!(!shown.contains(&secret));
+            prop_assert_eq!(shown, "ProofSigner { .. }");
+        }
+
+        #[test]
+        fn signed_urls_parse_back_and_verify(token in ".{1,30}", secret in secret(), time in time(),
+                                             others in prop::collection::vec(("[a-z_%+ é]{1,8}", ".{0,8}"), 0..4),
+                                             fragment in prop::option::of("[a-z?=&]{0,6}")) {
+            prop_assume!(others.iter().all(|(k, _)| !SIGNED_KEYS.contains(&k.as_str())));
+            let query: Vec<String> = others.iter().map(|(k, v)| format!("{}={}", form::encode(k), form::encode(v))).collect();
+            let mut url = format!("https://graph.workplace.com/v18.0/me?{}", query.join("&"));
+            if let Some(f) = &fragment {
+                url.push('#');
+                url.push_str(f);
+            }
+            let signer = ProofSigner::new(&secret);
+            let signed = sign_url(&url, &token, &signer, time).unwrap();
+
+            let (before_fragment, got_fragment) = match signed.split_once('#') {
+                Some((b, f)) => (b, Some(f.to_string())),
+                None => (signed.as_str(), None),
+            };
+            prop_assert_eq!(got_fragment, fragment);
+            let (base, query) = before_fragment.split_once('?').unwrap();
+            prop_assert_eq!(base, "https://graph.workplace.com/v18.0/me");
+            let pairs = form::parse(query).unwrap();
+            let (signed_pairs, kept): (Vec<_>, Vec<_>) =
+                pairs.into_iter().partition(|(k, _)| SIGNED_KEYS.contains(&k.as_str()));
+            prop_assert_eq!(kept, others);
+            let keys: Vec<&str> = signed_pairs.iter().map(|(k, _)| k.as_str()).collect();
+            prop_assert_eq!(keys, SIGNED_KEYS.to_vec());
+            let [(_, got_token), (_, got_proof), (_, got_time)] = &signed_pairs[..] else { unreachable!() };
+            prop_assert_eq!(got_token, &token);
+            let p = params(got_token, got_proof, TimeValue::Text(got_time));
+            prop_assert_eq!(signer.verify(&p, &VerifyOptions::at(time)), Ok(()));
+        }
+    }
+
+    fn hex_digit_for_test(n: u8) -> u8 {
+        b"0123456789abcdef"[usize::from(n)]
+    }
+}
