@@ -508,7 +508,7 @@ pub fn parse_use(item: &Value) -> std::result::Result<Use, String> {
     match item {
         Value::String(s) => Ok(Use::Id(s.clone())),
         Value::Object(map) => {
-            for k in map.keys().filter(|k| !["method", "path", "fields", "node"].contains(&k.as_str())) {
+            if let Some(k) = map.keys().find(|k| !["method", "path", "fields", "node"].contains(&k.as_str())) {
                 return Err(format!("unknown field `{k}` in a use: use `method`, `path`, `fields`, `node`"));
             }
             let text = |key: &str| match map.get(key) {

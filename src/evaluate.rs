@@ -38,28 +38,32 @@ pub struct Decision {
     pub error: Option<GraphError>,
 }
 
+/// A config read once: allow-list ranges, group set and effective
+/// permissions ready for many decisions. Secrets stay outside it and are
+/// passed per call, so one compiled config serves an `Integration` whose
+/// tokens change.
+#[derive(Debug)]
 pub struct Policy {
     pub config: Config,
     allow: AllowList,
     groups: HashSet<String>,
     effective: PermissionSet,
-    pub credentials: Option<Credentials>,
 }
 
 impl Policy {
-    pub fn new(config: Config, credentials: Option<Credentials>) -> Policy {
+    pub fn new(config: Config) -> Policy {
         let allow = AllowList::new(config.ip_allowlist.iter().map(|e| e.value.net()));
         let groups = config.groups.iter().map(|g| g.value.clone()).collect();
         let effective = config.effective();
-        Policy { config, allow, groups, effective, credentials }
+        Policy { config, allow, groups, effective }
     }
 
     /// `clock` is the current time, used when the request gives no `now`.
-    pub fn evaluate(&self, request: &Request, clock: i64) -> Decision {
+    pub fn evaluate(&self, request: &Request, credentials: Option<&Credentials>, clock: i64) -> Decision {
         let resolution = request.target.as_ref().ok().map(|segments| {
             crate::request::resolve(&request.method, segments, request.node, &request.directory)
         });
-        let mut ctx = Ctx { policy: self, request, now: request.now.unwrap_or(clock), resolution, permission: None };
+        let mut ctx = Ctx { policy: self, credentials, request, now: request.now.unwrap_or(clock), resolution, permission: None };
         let mut trace = Vec::with_capacity(CHECKS.len());
         for (name, check) in CHECKS {
             match check(&mut ctx) {
@@ -98,6 +102,7 @@ use Outcome::{Deny, Pass, Skip};
 
 struct Ctx<'a> {
     policy: &'a Policy,
+    credentials: Option<&'a Credentials>,
     request: &'a Request,
     now: i64,
     resolution: Option<Resolution>,
@@ -147,7 +152,7 @@ fn check_token(ctx: &mut Ctx) -> Outcome {
     if ctx.by_app_credentials() {
         return Skip(BY_APP_CREDENTIALS.into());
     }
-    let Some(records) = ctx.policy.credentials.as_ref().and_then(|c| c.tokens.as_deref()) else {
+    let Some(records) = ctx.credentials.and_then(|c| c.tokens.as_deref()) else {
         return Skip("no tokens in the credentials: the token is not checked".into());
     };
     let token = match &ctx.request.access_token {
@@ -212,7 +217,7 @@ fn check_proof(ctx: &mut Ctx) -> Outcome {
             Skip("no proof sent, and this integration does not require one".into())
         };
     }
-    let Some(credentials) = &ctx.policy.credentials else {
+    let Some(credentials) = ctx.credentials else {
         return Skip("a proof was sent, but no app_secret was given to check it".into());
     };
     let (Param::One(proof), time) = (&r.appsecret_proof, &r.appsecret_time) else {
@@ -457,16 +462,18 @@ mod tests {
     const TOKEN: &str = "token-for-tests";
     const NOW: i64 = 1_764_000_000;
 
-    fn policy(config: Value, with_credentials: bool) -> Policy {
+    struct Subject(Policy, Option<Credentials>);
+
+    fn policy(config: Value, with_credentials: bool) -> Subject {
         let credentials = with_credentials.then(|| {
             Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [{ "sha256": sha256_hex(TOKEN), "issued_at": NOW - 100, "expires_at": null }] }))
                 .unwrap()
         });
-        Policy::new(Config::from_json(&config).unwrap(), credentials)
+        Subject(Policy::new(Config::from_json(&config).unwrap()), credentials)
     }
 
-    fn decide(p: &Policy, request: Value) -> Decision {
-        p.evaluate(&Request::from_json(&request).unwrap(), NOW)
+    fn decide(p: &Subject, request: Value) -> Decision {
+        p.0.evaluate(&Request::from_json(&request).unwrap(), p.1.as_ref(), NOW)
     }
 
     fn signed(mut request: Value) -> Value {
@@ -516,8 +523,8 @@ mod tests {
         assert_eq!(reason(&decide(&p, json!({ "method": "POST", "node": "group", "path": "/1001/feed" }))), Some("token_missing"));
         let dup = json!({ "method": "POST", "node": "group", "path": "/1001/feed?access_token=x", "access_token": TOKEN });
         assert_eq!(reason(&decide(&p, dup)), Some("token_invalid"));
-        let ac = Policy::new(
-            Config::from_json(&json!({ "product": "admin_center", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] })).unwrap(),
+        let ac = Subject(
+            Policy::new(Config::from_json(&json!({ "product": "admin_center", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] })).unwrap()),
             Some(Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [{ "sha256": sha256_hex(TOKEN), "issued_at": NOW - 7200, "expires_at": null }] })).unwrap()),
         );
         let d = decide(&ac, json!({ "method": "GET", "path": "/scim/v1/Users", "access_token": TOKEN, "source_ip": "203.0.113.1" }));
@@ -660,9 +667,9 @@ mod tests {
 
     #[test]
     fn token_endpoint_needs_no_token_or_proof_but_an_allowed_ip() {
-        let p = Policy::new(
-            Config::from_json(&json!({ "product": "admin_center", "permissions": ["read_security_audit_logs"], "admin_center_tab": "security",
-                "ip_allowlist": ["203.0.113.0/24"], "require_appsecret_proof": true })).unwrap(),
+        let p = Subject(
+            Policy::new(Config::from_json(&json!({ "product": "admin_center", "permissions": ["read_security_audit_logs"], "admin_center_tab": "security",
+                "ip_allowlist": ["203.0.113.0/24"], "require_appsecret_proof": true })).unwrap()),
             Some(Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [] })).unwrap()),
         );
         let d = decide(&p, json!({ "method": "POST", "path": "/work_get_token", "source_ip": "203.0.113.5" }));

@@ -13,6 +13,7 @@ pub mod proof;
 pub mod reason;
 pub mod request;
 pub mod token;
+pub mod validate;
 
 pub use error::{Error, ErrorCode, Result};
 pub use reason::DenyReason;

@@ -20,8 +20,10 @@ use crate::{DenyReason, Error, Result};
 /// How old a proof may be: "considered expired after 5 minutes" (seed).
 pub const MAX_AGE_SECONDS: i64 = 300;
 
-/// A JavaScript `Date` spans ±8.64e15 ms (ECMA-262 §21.4.1.1), i.e. 8.64e12 s.
-const MAX_JS_DATE_SECONDS: f64 = 8.64e12;
+/// The last second of year 9999. Anything later is far more likely a
+/// millisecond timestamp (`Date.now()`, ~1.7e12) passed as seconds, which
+/// would sign a proof the platform rejects with no hint why.
+const MAX_SECONDS: f64 = 253_402_300_799.0;
 
 /// `Number.MAX_SAFE_INTEGER` (2^53 - 1). Above it an `f64` no longer tells
 /// neighbouring integers apart, so a received number there may be a rounded
@@ -230,10 +232,10 @@ pub fn seconds_from_f64(t: f64) -> Result<i64> {
             "time {t} is negative; expected Unix seconds since 1970"
         )));
     }
-    if t > MAX_JS_DATE_SECONDS {
-        return Err(Error::time(format!(
-            "time {t} is beyond the range of a JavaScript Date (8.64e12 seconds)"
-        )));
+    if t > MAX_SECONDS {
+        return Err(Error::time(
+            "time is after the year 9999: pass Unix seconds, not milliseconds (divide Date.now() by 1000)",
+        ));
     }
     // In range and finite, so the cast is exact.
     Ok(t.floor() as i64)
@@ -526,7 +528,7 @@ mod tests {
         assert_eq!(seconds_from_f64(0.0).unwrap(), 0);
         assert_eq!(seconds_from_f64(-0.0).unwrap(), 0);
         assert_eq!(seconds_from_f64(0.999).unwrap(), 0);
-        assert_eq!(seconds_from_f64(8.64e12).unwrap(), 8_640_000_000_000);
+        assert_eq!(seconds_from_f64(253_402_300_799.0).unwrap(), 253_402_300_799);
     }
 
     #[test]
@@ -537,8 +539,9 @@ mod tests {
             (f64::NEG_INFINITY, "infinite"),
             (-1.0, "negative"),
             (-0.5, "negative"),
-            (8.64e12 + 1.0, "beyond"),
-            (f64::MAX, "beyond"),
+            (253_402_300_800.0, "milliseconds"),
+            (1_764_000_000_000.0, "milliseconds"),
+            (f64::MAX, "milliseconds"),
         ] {
             let err = seconds_from_f64(t).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidTime, "{t}");
@@ -938,9 +941,9 @@ mod tests {
         "[^\u{0}]{0,80}"
     }
 
-    /// Times a JS Date can hold, from `seconds_from_f64`'s range.
+    /// Times `seconds_from_f64` accepts.
     fn time() -> impl Strategy<Value = i64> {
-        0i64..=8_640_000_000_000
+        0i64..=253_402_300_799
     }
 
     fn verify_with(

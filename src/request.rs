@@ -11,8 +11,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Node, Operation, OPERATIONS};
-use crate::config::{kind, parse_fields, split_fields};
+use crate::catalog::{self, Node, Operation, OPERATIONS};
+use crate::config::{kind, parse_fields, split_fields, Use};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
 
@@ -447,6 +447,48 @@ pub fn resolve(method: &str, segments: &[String], node: Option<Node>, directory:
             typed.map_or("node", |n| n.as_str())
         )),
         many => Resolution::Ambiguous { id: id.unwrap_or_default(), candidates: many.iter().map(|(o, _)| o.id).collect() },
+    }
+}
+
+/// The operation a declared use names, with the fields it reads or writes.
+pub fn resolve_use(u: &Use) -> std::result::Result<(&'static Operation, Vec<String>), String> {
+    let (method, path, fields, node) = match u {
+        Use::Id(id) => {
+            if let Some(op) = catalog::operation(id) {
+                return Ok((op, Vec::new()));
+            }
+            match id.split_once(' ') {
+                Some((method, path)) if path.starts_with('/') => (method, path, &[][..], None),
+                _ => {
+                    let hint = crate::config::closest(id, OPERATIONS.iter().map(|o| o.id))
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    return Err(format!("unknown operation `{id}`{hint}"));
+                }
+            }
+        }
+        Use::Call { method, path, fields, node } => (method.as_str(), path.as_str(), fields.as_slice(), *node),
+    };
+    // A catalog template (`/{group-id}/feed`) names its operation directly.
+    if let Some(op) = OPERATIONS.iter().find(|o| o.path == path && o.method.eq_ignore_ascii_case(method)) {
+        return Ok((op, fields.to_vec()));
+    }
+    let (bare, query) = split_url(path);
+    let mut all_fields = fields.to_vec();
+    if let Some(q) = query {
+        for (k, v) in form::parse(q).map_err(|e| e.message)? {
+            if k == "fields" {
+                all_fields.extend(split_fields(&v));
+            }
+        }
+    }
+    let segments = parse_path(bare)?;
+    match resolve(method, &segments, node, &Directory::default()) {
+        Resolution::Found { operation, .. } => Ok((operation, all_fields)),
+        Resolution::Unknown(detail) => Err(detail),
+        Resolution::Ambiguous { candidates, .. } => {
+            Err(format!("{method} {path} could name {}; add `node` to say which", candidates.join(", ")))
+        }
     }
 }
 

@@ -14,7 +14,9 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::catalog::Product;
-use crate::config::kind;
+use crate::config::{kind, Config};
+use crate::evaluate::{Decision, Policy};
+use crate::request::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
 use crate::proof::ProofSigner;
@@ -198,19 +200,21 @@ fn base64url(bytes: &[u8]) -> String {
     out
 }
 
-/// One integration's token state: the lifecycle operations of both products.
+/// One integration: its config, secret and tokens, and the lifecycle
+/// operations of both products.
 pub struct Integration {
+    config_json: Value,
+    policy: Policy,
     product: Product,
-    app_id: Option<String>,
     app_secret: Zeroizing<String>,
-    pub credentials: Credentials,
+    credentials: Credentials,
 }
 
 impl fmt::Debug for Integration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Integration")
             .field("product", &self.product)
-            .field("app_id", &self.app_id)
+            .field("app_id", &self.policy.config.app_id)
             .field("app_secret", &"<redacted>")
             .field("tokens", &self.credentials.tokens)
             .finish()
@@ -218,10 +222,24 @@ impl fmt::Debug for Integration {
 }
 
 impl Integration {
-    pub fn new(product: Product, app_id: Option<String>, app_secret: &Value) -> Result<Integration> {
+    /// `app_secret` as the caller passed it: a non-empty string.
+    pub fn new(config: &Value, app_secret: &Value) -> Result<Integration> {
+        let policy = Policy::new(Config::from_json(config)?);
         let app_secret = secret_from(Some(app_secret), "app_secret")?;
         let credentials = Credentials { signer: ProofSigner::new(&app_secret), tokens: Some(Vec::new()) };
-        Ok(Integration { product, app_id, app_secret, credentials })
+        Ok(Integration { config_json: config.clone(), product: policy.config.product, policy, app_secret, credentials })
+    }
+
+    /// Resumes from `export_state` output.
+    pub fn from_state(state: &Value, app_secret: &Value) -> Result<Integration> {
+        let (config, tokens) = read_state(state)?;
+        let mut integration = Integration::new(&config, app_secret)?;
+        integration.credentials.tokens = Some(tokens);
+        Ok(integration)
+    }
+
+    pub fn evaluate(&self, request: &Request, clock: i64) -> Decision {
+        self.policy.evaluate(request, Some(&self.credentials), clock)
     }
 
     pub fn tokens(&self) -> &[TokenRecord] {
@@ -308,7 +326,7 @@ impl Integration {
         let Some((app_id, secret)) = one("access_token").and_then(|c| c.split_once('|')) else {
             return error(100, "Missing access_token=<app_id>|<app_secret>");
         };
-        if self.app_id.as_deref().is_some_and(|id| id != app_id) {
+        if self.policy.config.app_id.as_deref().is_some_and(|id| id != app_id) {
             return error(101, "Error validating application. Invalid application ID.");
         }
         if !bool::from(secret.as_bytes().ct_eq(self.app_secret.as_bytes())) {
@@ -319,12 +337,13 @@ impl Integration {
     }
 
     /// Everything needed to resume, minus the secret; tokens as SHA-256.
-    pub fn export_state(&self, config: &Value) -> Value {
-        json!({ "version": STATE_VERSION, "config": config, "tokens": self.tokens() })
+    pub fn export_state(&self) -> Value {
+        json!({ "version": STATE_VERSION, "config": self.config_json, "tokens": self.tokens() })
     }
+}
 
-    /// The config and token records of an exported state.
-    pub fn read_state(state: &Value) -> Result<(Value, Vec<TokenRecord>)> {
+/// The config and token records of an exported state.
+fn read_state(state: &Value) -> Result<(Value, Vec<TokenRecord>)> {
         let bad = |m: &str| Error::new(ErrorCode::InvalidState, m.to_string());
         let map = state.as_object().ok_or_else(|| bad("the state must be an object from exportState()"))?;
         if map.get("version").and_then(Value::as_u64) != Some(STATE_VERSION) {
@@ -344,11 +363,6 @@ impl Integration {
             _ => return Err(bad("state.tokens must be an array")),
         };
         Ok((config, tokens))
-    }
-
-    pub fn restore_tokens(&mut self, tokens: Vec<TokenRecord>) {
-        self.credentials.tokens = Some(tokens);
-    }
 }
 
 #[cfg(test)]
@@ -359,7 +373,7 @@ mod tests {
     const SECRET: &str = "s3cr3t-value-that-must-not-leak";
 
     fn integration(product: Product) -> Integration {
-        Integration::new(product, Some("1234".into()), &json!(SECRET)).unwrap()
+        Integration::new(&json!({ "product": product.as_str(), "app_id": "1234" }), &json!(SECRET)).unwrap()
     }
 
     #[test]
@@ -479,15 +493,34 @@ mod tests {
     fn state_round_trips_without_secret_or_token() {
         let mut i = integration(Product::AdminCenter);
         let t = i.issue_token(100).unwrap();
-        let state = i.export_state(&json!({ "product": "admin_center" }));
+        let state = i.export_state();
         let text = state.to_string();
         assert!(!text.contains(SECRET) && !text.contains(&t.access_token));
-        let (config, tokens) = Integration::read_state(&state).unwrap();
-        assert_eq!(config, json!({ "product": "admin_center" }));
-        assert!(matches!(check(&tokens, Product::AdminCenter, &t.access_token, 200), TokenStatus::Valid { .. }));
+        let back = Integration::from_state(&state, &json!(SECRET)).unwrap();
+        assert_eq!(back.export_state(), state);
+        assert!(matches!(check(back.tokens(), Product::AdminCenter, &t.access_token, 200), TokenStatus::Valid { .. }));
         for bad in [json!(null), json!({ "version": 2, "config": {}, "tokens": [] }), json!({ "version": 1, "config": {}, "tokens": [{ "sha256": "xyz" }] })] {
-            assert_eq!(Integration::read_state(&bad).unwrap_err().code, ErrorCode::InvalidState);
+            assert_eq!(Integration::from_state(&bad, &json!(SECRET)).unwrap_err().code, ErrorCode::InvalidState);
         }
+        let bad_config = json!({ "version": 1, "config": { "permissions": ["nope"] }, "tokens": [] });
+        assert_eq!(Integration::from_state(&bad_config, &json!(SECRET)).unwrap_err().code, ErrorCode::InvalidConfig);
+    }
+
+    #[test]
+    fn evaluation_follows_the_token_lifecycle() {
+        let mut i = Integration::new(
+            &json!({ "product": "admin_center", "app_id": "1234", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] }),
+            &json!(SECRET),
+        )
+        .unwrap();
+        let t = i.issue_token(0).unwrap();
+        let call = |token: &str, now: i64| {
+            Request::from_json(&json!({ "method": "GET", "path": "/scim/v1/Users", "access_token": token, "source_ip": "203.0.113.2", "now": now })).unwrap()
+        };
+        assert!(i.evaluate(&call(&t.access_token, 10), 0).allowed);
+        assert_eq!(i.evaluate(&call(&t.access_token, 7200), 0).reason, Some(crate::DenyReason::TokenExpired));
+        i.reset_secret(&json!("another")).unwrap();
+        assert_eq!(i.evaluate(&call(&t.access_token, 10), 0).reason, Some(crate::DenyReason::TokenInvalid));
     }
 
     #[test]
