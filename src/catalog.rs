@@ -40,6 +40,17 @@ pub enum Source {
     Modeled,
 }
 
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Seed => "seed",
+            Source::Documented => "documented",
+            Source::Sample => "sample",
+            Source::Modeled => "modeled",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PermissionOption {
     pub id: &'static str,
@@ -309,8 +320,7 @@ impl Node {
 }
 
 /// When a permission in an operation's list applies to a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "option")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum When {
     Always,
     /// The request says the integration was mentioned in the post.
@@ -326,7 +336,20 @@ pub enum When {
     OptionInGroupThread(&'static str),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+impl When {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            When::Always => "always",
+            When::Mentioned => "mentioned",
+            When::InGroup => "in_group",
+            When::OnTimeline => "on_timeline",
+            When::Unscoped => "unscoped",
+            When::OptionInGroupThread(_) => "option_in_group_thread",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Grant {
     pub permission: &'static str,
     pub when: When,
@@ -371,7 +394,7 @@ pub enum Auth {
     AppCredentials,
 }
 
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug)]
 pub struct Operation {
     pub id: &'static str,
     pub method: &'static str,
@@ -626,6 +649,64 @@ impl Operation {
     pub fn available_in(&self, product: Product) -> bool {
         self.products.contains(&product)
     }
+
+    pub fn view(&self) -> OperationView {
+        OperationView {
+            id: self.id,
+            method: self.method,
+            path: self.path,
+            node: self.node,
+            permissions: self.permissions.iter().map(|g| g.permission).collect(),
+            conditions: self
+                .permissions
+                .iter()
+                .filter(|g| g.when != When::Always)
+                .map(|g| ConditionView {
+                    permission: g.permission,
+                    when: g.when.as_str(),
+                    option: match g.when {
+                        When::OptionInGroupThread(o) => Some(o),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            fields: self.fields,
+            group_scoped: self.group_scope != GroupScope::None,
+            group_scope: self.group_scope,
+            target: self.target,
+            products: self.products,
+            auth: self.auth,
+            source: self.source,
+            summary: self.summary,
+        }
+    }
+}
+
+/// An operation as `operations()` shows it: permission ids first, the
+/// conditions some of them carry beside.
+#[derive(Clone, Debug, Serialize)]
+pub struct OperationView {
+    pub id: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub node: Option<Node>,
+    pub permissions: Vec<&'static str>,
+    pub conditions: Vec<ConditionView>,
+    pub fields: &'static [FieldRule],
+    pub group_scoped: bool,
+    pub group_scope: GroupScope,
+    pub target: Option<TargetRule>,
+    pub products: &'static [Product],
+    pub auth: Auth,
+    pub source: Source,
+    pub summary: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConditionView {
+    pub permission: &'static str,
+    pub when: &'static str,
+    pub option: Option<&'static str>,
 }
 
 #[cfg(test)]
@@ -749,6 +830,17 @@ mod tests {
         );
         assert_eq!(member_read.requirements(["name"]), vec![vec!["read_user_work_profile", "manage_accounts"]]);
         assert!(operation("work_get_token").unwrap().requirements(none).is_empty());
+    }
+
+    #[test]
+    fn views_list_permission_ids_and_conditions() {
+        let v = serde_json::to_value(operation("post.read").unwrap().view()).unwrap();
+        assert_eq!(v["permissions"], serde_json::json!(["read_group_content", "mention_bot", "read_user_timeline"]));
+        assert_eq!(v["conditions"][1], serde_json::json!({ "permission": "mention_bot", "when": "mentioned", "option": null }));
+        assert_eq!(v["group_scoped"], true);
+        let send = serde_json::to_value(operation("messages.send").unwrap().view()).unwrap();
+        assert_eq!(send["conditions"][0]["option"], "group_chats");
+        assert_eq!(serde_json::to_value(PERMISSIONS[6]).unwrap()["options"][0]["id"], "auto_invite");
     }
 
     #[test]

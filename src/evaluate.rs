@@ -273,7 +273,7 @@ fn check_operation(ctx: &mut Ctx) -> Outcome {
             format!("{} is not an operation of {} integrations", operation.id, ctx.product().as_str()),
         ),
         Resolution::Found { operation, .. } => {
-            Pass(format!("{} ({} {}, {:?})", operation.id, operation.method, operation.path, operation.source).to_lowercase())
+            Pass(format!("{} ({} {}, {})", operation.id, operation.method, operation.path, operation.source.as_str()))
         }
     }
 }

@@ -17,3 +17,32 @@ pub mod validate;
 
 pub use error::{Error, ErrorCode, Result};
 pub use reason::DenyReason;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+#[cfg(test)]
+mod tests {
+    /// The TypeScript declarations are hand-written in `wasm.rs`; every
+    /// stable code must appear there as a string literal type.
+    #[test]
+    fn typescript_unions_list_every_code() {
+        let ts = include_str!("wasm.rs");
+        let quoted = |s: &str| format!("\"{s}\"");
+        for r in crate::DenyReason::ALL {
+            assert!(ts.contains(&quoted(r.as_str())), "DenyReason {}", r.as_str());
+        }
+        for c in crate::diagnostic::Code::ALL {
+            assert!(ts.contains(&quoted(c.as_str())), "DiagnosticCode {}", c.as_str());
+        }
+        for c in crate::ErrorCode::ALL {
+            assert!(ts.contains(&quoted(c.as_str())), "ErrorCode {}", c.as_str());
+        }
+        for p in &crate::catalog::PERMISSIONS {
+            assert!(ts.contains(&quoted(p.id)), "PermissionId {}", p.id);
+        }
+        for n in crate::catalog::Node::ALL {
+            assert!(ts.contains(&quoted(n.as_str())), "NodeType {}", n.as_str());
+        }
+    }
+}

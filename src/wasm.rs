@@ -1,0 +1,584 @@
+//! The JavaScript face of appgrant: converts values in and out, nothing
+//! else. Every export takes `JsValue` and checks types itself, so a wrong
+//! argument becomes an `Error` with a stable `code` rather than a glue-level
+//! TypeError or a trap. The TypeScript declarations are written here by hand
+//! (`skip_typescript` everywhere) because they say more than wasm-bindgen can
+//! infer: the SPEC's JSON shapes, string unions of every code.
+
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::catalog::{OPERATIONS, PERMISSIONS};
+use crate::config::{parse_use, Config};
+use crate::diagnostic::{Code, Severity};
+use crate::error::{Error, ErrorCode};
+use crate::evaluate;
+use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
+use crate::request::Request;
+use crate::token::{self, Credentials, TokenForm};
+use crate::validate;
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn throw(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    // Setting a property on a fresh Error cannot fail.
+    let _ = Reflect::set(&err, &"code".into(), &e.code.as_str().into());
+    err.into()
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| throw(Error::argument("the result could not be converted to JavaScript")))
+}
+
+/// Plain data in: objects, arrays, strings, numbers, booleans, null.
+fn json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<Value> {
+    if v.is_undefined() {
+        return Err(throw(Error::new(code, format!("{what} is required"))));
+    }
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|_| {
+        throw(Error::new(code, format!("{what} must be plain JSON data (objects, arrays, strings, numbers, booleans, null)")))
+    })
+}
+
+fn string(v: &JsValue, what: &str) -> JsResult<String> {
+    v.as_string().ok_or_else(|| throw(Error::argument(format!("{what} must be a string"))))
+}
+
+fn clock() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+/// A time argument: Unix seconds or a `Date`; absent means now.
+fn time(v: &JsValue, what: &str) -> JsResult<i64> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(clock());
+    }
+    let seconds = if let Some(n) = v.as_f64() {
+        n
+    } else if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+        d.get_time() / 1000.0
+    } else {
+        return Err(throw(Error::time(format!("{what} must be Unix seconds (a number) or a Date"))));
+    };
+    proof::seconds_from_f64(seconds).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
+}
+
+fn field(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn object(v: &JsValue, what: &str) -> JsResult<()> {
+    if v.is_object() && !Array::is_array(v) {
+        Ok(())
+    } else {
+        Err(throw(Error::argument(format!("{what} must be an object"))))
+    }
+}
+
+/// `{ app_secret }` as the second argument of `Integration`.
+fn secret_arg(v: &JsValue) -> JsResult<Value> {
+    object(v, "the second argument ({ app_secret })")?;
+    let secret = field(v, "app_secret");
+    Ok(Value::String(string(&secret, "app_secret")?))
+}
+
+fn optional_credentials(v: &JsValue) -> JsResult<Option<Credentials>> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let value = json(v, "credentials", ErrorCode::InvalidCredentials)?;
+    Credentials::from_json(&value).map(Some).map_err(throw)
+}
+
+fn request(v: &JsValue) -> JsResult<Request> {
+    Request::from_json(&json(v, "request", ErrorCode::InvalidRequest)?).map_err(throw)
+}
+
+fn config(v: &JsValue) -> JsResult<Config> {
+    Config::from_json(&json(v, "config", ErrorCode::InvalidConfig)?).map_err(throw)
+}
+
+#[wasm_bindgen(js_name = appsecretProof, skip_typescript)]
+pub fn appsecret_proof(access_token: JsValue, app_secret: JsValue, at: JsValue) -> JsResult<JsValue> {
+    let signer = ProofSigner::new(app_secret)?;
+    signer.proof(access_token, at)
+}
+
+#[wasm_bindgen(js_name = legacyAppsecretProof, skip_typescript)]
+pub fn legacy_appsecret_proof(access_token: JsValue, app_secret: JsValue) -> JsResult<String> {
+    let token = string(&access_token, "accessToken")?;
+    let secret = string(&app_secret, "appSecret")?;
+    Ok(proof::legacy_appsecret_proof(&token, &secret))
+}
+
+/// A signer with the key schedule done once, for many proofs.
+#[wasm_bindgen(skip_typescript)]
+pub struct ProofSigner(proof::ProofSigner);
+
+#[wasm_bindgen]
+impl ProofSigner {
+    #[wasm_bindgen(constructor)]
+    pub fn new(app_secret: JsValue) -> JsResult<ProofSigner> {
+        Ok(ProofSigner(proof::ProofSigner::new(&string(&app_secret, "appSecret")?)))
+    }
+
+    pub fn proof(&self, access_token: JsValue, at: JsValue) -> JsResult<JsValue> {
+        let token = string(&access_token, "accessToken")?;
+        to_js(&self.0.proof(&token, time(&at, "time")?))
+    }
+
+    pub fn legacy(&self, access_token: JsValue) -> JsResult<String> {
+        Ok(self.0.legacy(&string(&access_token, "accessToken")?))
+    }
+}
+
+fn option_i64(opts: &JsValue, key: &str, default: i64) -> JsResult<i64> {
+    let v = field(opts, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(default);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n.fract() == 0.0 && n.abs() <= 9.007_199_254_740_991e15 => Ok(n as i64),
+        _ => Err(throw(Error::argument(format!("opts.{key} must be a whole number of seconds")))),
+    }
+}
+
+#[derive(Serialize)]
+struct Verified {
+    ok: bool,
+    reason: Option<crate::DenyReason>,
+}
+
+#[wasm_bindgen(js_name = verifyAppsecretProof, skip_typescript)]
+pub fn verify_appsecret_proof(params: JsValue, app_secret: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    object(&params, "params ({ access_token, appsecret_proof, appsecret_time })")?;
+    let signer = proof::ProofSigner::new(&string(&app_secret, "appSecret")?);
+    let now = time(&field(&opts, "now"), "opts.now")?;
+    let options = VerifyOptions::new(
+        now,
+        option_i64(&opts, "max_age_seconds", proof::MAX_AGE_SECONDS)?,
+        option_i64(&opts, "max_skew_seconds", 0)?,
+    )
+    .map_err(throw)?;
+    let token = field(&params, "access_token").as_string();
+    let proof_text = field(&params, "appsecret_proof").as_string();
+    let time_value = field(&params, "appsecret_time");
+    let time_text = time_value.as_string();
+    let appsecret_time = if time_value.is_undefined() || time_value.is_null() {
+        None
+    } else if let Some(n) = time_value.as_f64() {
+        Some(TimeValue::Number(n))
+    } else {
+        Some(time_text.as_deref().map_or(TimeValue::Other, TimeValue::Text))
+    };
+    // A non-string proof is malformed, not missing: it was sent.
+    let proof_value = field(&params, "appsecret_proof");
+    let proof_param = match (&proof_text, proof_value.is_undefined() || proof_value.is_null()) {
+        (Some(p), _) => Some(p.as_str()),
+        (None, true) => None,
+        (None, false) => Some("not-a-string"),
+    };
+    let params = ProofParams { access_token: token.as_deref(), appsecret_proof: proof_param, appsecret_time };
+    let result = signer.verify(&params, &options);
+    to_js(&Verified { ok: result.is_ok(), reason: result.err() })
+}
+
+#[wasm_bindgen(js_name = signRequest, skip_typescript)]
+pub fn sign_request(url: JsValue, creds: JsValue, opts: JsValue) -> JsResult<String> {
+    let url = string(&url, "url")?;
+    object(&creds, "creds ({ access_token, app_secret })")?;
+    let token = string(&field(&creds, "access_token"), "creds.access_token")?;
+    let secret = string(&field(&creds, "app_secret"), "creds.app_secret")?;
+    let now = time(&field(&opts, "now"), "opts.now")?;
+    proof::sign_url(&url, &token, &proof::ProofSigner::new(&secret), now).map_err(throw)
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub fn permissions() -> JsResult<JsValue> {
+    to_js(&PERMISSIONS)
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub fn operations() -> JsResult<JsValue> {
+    to_js(&OPERATIONS.iter().map(|o| o.view()).collect::<Vec<_>>())
+}
+
+/// `unmatched` is added afterwards: it returns the caller's own values.
+#[derive(Serialize)]
+struct Required {
+    permissions: Vec<&'static str>,
+}
+
+#[wasm_bindgen(js_name = requiredPermissions, skip_typescript)]
+pub fn required_permissions(uses: JsValue) -> JsResult<JsValue> {
+    let items: Array = uses.dyn_into().map_err(|_| throw(Error::argument("uses must be an array")))?;
+    let mut parsed = Vec::new();
+    let mut unusable = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let value = serde_wasm_bindgen::from_value::<Value>(item).ok();
+        match value.as_ref().map(parse_use) {
+            Some(Ok(u)) => parsed.push((i, u)),
+            _ => unusable.push(i),
+        }
+    }
+    let uses_only: Vec<_> = parsed.iter().map(|(_, u)| u.clone()).collect();
+    let (permissions, unmatched) = validate::required_permissions(&uses_only);
+    let mut missed: Vec<usize> = unmatched.iter().filter_map(|j| parsed.get(*j).map(|(i, _)| *i)).collect();
+    missed.extend(unusable);
+    missed.sort_unstable();
+    let out = to_js(&Required { permissions })?;
+    let originals = Array::new();
+    for i in missed {
+        originals.push(&items.get(i as u32));
+    }
+    Reflect::set(&out, &"unmatched".into(), &originals).map_err(|_| throw(Error::argument("could not build the result")))?;
+    Ok(out)
+}
+
+fn validate_options(opts: &JsValue) -> JsResult<validate::Options> {
+    let mut options = validate::Options { now: Some(time(&field(opts, "now"), "opts.now")?), ..Default::default() };
+    if opts.is_undefined() || opts.is_null() {
+        return Ok(options);
+    }
+    object(opts, "opts")?;
+    let unknown_code = |c: &str| throw(Error::argument(format!("unknown diagnostic code `{c}` in opts")));
+    let ignore = field(opts, "ignore");
+    if !ignore.is_undefined() {
+        let list: Array = ignore.dyn_into().map_err(|_| throw(Error::argument("opts.ignore must be an array of codes")))?;
+        for c in list.iter() {
+            let c = string(&c, "each opts.ignore entry")?;
+            options.ignore.insert(Code::parse(&c).ok_or_else(|| unknown_code(&c))?);
+        }
+    }
+    let severity = field(opts, "severity");
+    if !severity.is_undefined() {
+        object(&severity, "opts.severity")?;
+        for key in Object::keys(severity.unchecked_ref::<Object>()).iter() {
+            let code = string(&key, "a severity key")?;
+            let level = string(&field(&severity, &code), "a severity")?;
+            let level = Severity::parse(&level).ok_or_else(|| {
+                throw(Error::argument(format!(
+                    "opts.severity.{code} must be error, security_warning, warning or suggestion"
+                )))
+            })?;
+            options.severity.insert(Code::parse(&code).ok_or_else(|| unknown_code(&code))?, level);
+        }
+    }
+    Ok(options)
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub fn validate(config: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let options = validate_options(&opts)?;
+    // Anything that is not JSON data is itself the finding.
+    let value = serde_wasm_bindgen::from_value::<Value>(config).unwrap_or(Value::Null);
+    to_js(&validate::validate(&value, &options))
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub fn evaluate(config_value: JsValue, request_value: JsValue, credentials: JsValue) -> JsResult<JsValue> {
+    let policy = evaluate::Policy::new(config(&config_value)?);
+    let credentials = optional_credentials(&credentials)?;
+    to_js(&policy.evaluate(&request(&request_value)?, credentials.as_ref(), clock()))
+}
+
+/// A config compiled once, with its credentials, for many decisions.
+#[wasm_bindgen(skip_typescript)]
+pub struct Policy {
+    policy: evaluate::Policy,
+    credentials: Option<Credentials>,
+}
+
+#[wasm_bindgen]
+impl Policy {
+    pub fn evaluate(&self, request_value: JsValue) -> JsResult<JsValue> {
+        to_js(&self.policy.evaluate(&request(&request_value)?, self.credentials.as_ref(), clock()))
+    }
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub fn compile(config_value: JsValue, credentials: JsValue) -> JsResult<Policy> {
+    Ok(Policy { policy: evaluate::Policy::new(config(&config_value)?), credentials: optional_credentials(&credentials)? })
+}
+
+#[wasm_bindgen(skip_typescript)]
+pub struct Integration(token::Integration);
+
+#[wasm_bindgen]
+impl Integration {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_value: JsValue, secret: JsValue) -> JsResult<Integration> {
+        let config = json(&config_value, "config", ErrorCode::InvalidConfig)?;
+        token::Integration::new(&config, &secret_arg(&secret)?).map(Integration).map_err(throw)
+    }
+
+    #[wasm_bindgen(js_name = fromState)]
+    pub fn from_state(state: JsValue, secret: JsValue) -> JsResult<Integration> {
+        let state = json(&state, "state", ErrorCode::InvalidState)?;
+        token::Integration::from_state(&state, &secret_arg(&secret)?).map(Integration).map_err(throw)
+    }
+
+    #[wasm_bindgen(js_name = issueToken)]
+    pub fn issue_token(&mut self, now: JsValue) -> JsResult<JsValue> {
+        to_js(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
+    }
+
+    #[wasm_bindgen(js_name = resetToken)]
+    pub fn reset_token(&mut self, now: JsValue) -> JsResult<JsValue> {
+        to_js(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
+    }
+
+    #[wasm_bindgen(js_name = resetSecret)]
+    pub fn reset_secret(&mut self, new_secret: JsValue) -> JsResult<()> {
+        self.0.reset_secret(&Value::String(string(&new_secret, "newSecret")?)).map_err(throw)
+    }
+
+    pub fn evaluate(&self, request_value: JsValue) -> JsResult<JsValue> {
+        to_js(&self.0.evaluate(&request(&request_value)?, clock()))
+    }
+
+    #[wasm_bindgen(js_name = handleTokenRequest)]
+    pub fn handle_token_request(&mut self, form: JsValue, now: JsValue) -> JsResult<JsValue> {
+        let now = time(&now, "now")?;
+        let response = if let Some(text) = form.as_string() {
+            self.0.handle_token_request(TokenForm::Text(&text), now)
+        } else {
+            match json(&form, "form", ErrorCode::InvalidArgument)? {
+                Value::Object(map) => self.0.handle_token_request(TokenForm::Fields(&map), now),
+                _ => return Err(throw(Error::argument("form must be a urlencoded string or an object of strings"))),
+            }
+        };
+        to_js(&response.map_err(throw)?)
+    }
+
+    #[wasm_bindgen(js_name = exportState)]
+    pub fn export_state(&self) -> JsResult<JsValue> {
+        to_js(&self.0.export_state())
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Stable error codes carried by every thrown `Error` as `error.code`. */
+export type ErrorCode =
+  | "invalid_argument" | "invalid_time" | "invalid_config" | "invalid_request"
+  | "invalid_credentials" | "invalid_state" | "unsupported";
+
+/** An `Error` thrown by appgrant. */
+export interface AppgrantError extends Error { code: ErrorCode }
+
+export type Product = "workplace" | "admin_center";
+export type Source = "seed" | "documented" | "sample" | "modeled";
+export type NodeType = "group" | "member" | "post" | "message" | "job" | "category" | "quick_link" | "scim_user";
+
+export type DenyReason =
+  | "token_missing" | "token_invalid" | "token_expired" | "ip_not_allowed"
+  | "proof_missing" | "proof_malformed" | "proof_expired" | "proof_future" | "proof_mismatch"
+  | "path_invalid" | "operation_unknown" | "operation_ambiguous" | "product_mismatch"
+  | "permission_missing" | "option_missing" | "group_not_allowed" | "group_creation_not_allowed"
+  | "target_not_eligible";
+
+export type Severity = "error" | "security_warning" | "warning" | "suggestion";
+
+export type DiagnosticCode =
+  | "unknown_permission" | "permission_not_in_product" | "option_without_permission"
+  | "invalid_ip_entry" | "ip_allowlist_required" | "invalid_group_id" | "group_access_required"
+  | "operation_not_permitted" | "unknown_operation" | "invalid_config"
+  | "ip_allowlist_missing" | "ip_allowlist_too_broad" | "appsecret_proof_not_required"
+  | "all_groups_write_access" | "secret_in_config"
+  | "duplicate_permission" | "group_list_empty" | "group_scope_unused"
+  | "scoped_manage_groups_cannot_create" | "unused_permission" | "permission_not_needed"
+  | "cidr_host_bits_set" | "ip_private_range"
+  | "redundant_permission" | "overlapping_ip_entries";
+
+export type PermissionId =
+  | "read_group_content" | "manage_group_content" | "read_user_timeline" | "manage_user_timeline"
+  | "mention_bot" | "manage_groups" | "manage_accounts" | "manage_badges" | "read_user_email"
+  | "read_user_work_profile" | "read_user_org_chart" | "message_any_member" | "read_all_messages"
+  | "delete_chat_messages" | "read_security_logs" | "logout_members" | "create_link_previews"
+  | "force_password_reset" | "manage_work_profiles" | "provision_user_accounts"
+  | "read_group_membership" | "manage_knowledge_library" | "read_knowledge_library"
+  | "export_employee_data" | "report_content" | "read_security_audit_logs";
+
+/** Unix seconds (floats are floored) or a Date. */
+export type Time = number | Date;
+
+export interface Proof { appsecret_proof: string; appsecret_time: number }
+
+export interface Permission {
+  id: PermissionId;
+  label: string;
+  aliases: string[];
+  products: Product[];
+  group_scoped: boolean;
+  /** Permissions whose reading rights this one includes. */
+  implies: PermissionId[];
+  options: { id: "auto_invite" | "group_chats"; label: string }[];
+  description: string;
+  notes: string;
+  source: Source;
+}
+
+export interface Operation {
+  id: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  node: NodeType | null;
+  /** Any one suffices; the narrowest is listed first. */
+  permissions: PermissionId[];
+  /** Permissions of the list that apply only under a condition. */
+  conditions: { permission: PermissionId; when: "mentioned" | "in_group" | "on_timeline" | "unscoped" | "option_in_group_thread"; option: string | null }[];
+  /** Field-dependent requirements: asking for any of `fields` needs one of `permissions`. */
+  fields: { fields: string[]; permissions: PermissionId[] }[];
+  group_scoped: boolean;
+  group_scope: "none" | "path" | "post" | "all_groups";
+  target: "unclaimed" | "password_user" | null;
+  products: Product[];
+  auth: "access_token" | "app_credentials";
+  source: Source;
+  summary: string;
+}
+
+export interface IntegrationConfig {
+  product?: Product;
+  app_id?: string | null;
+  name?: string | null;
+  admin_center_tab?: string | null;
+  /** Ids, aliases or exact labels; normalised to ids. */
+  permissions?: string[];
+  options?: { auto_invite?: boolean; group_chats?: boolean };
+  group_access?: { mode: "all" | "specific" | "group_admins"; groups?: string[] };
+  ip_allowlist?: string[];
+  require_appsecret_proof?: boolean;
+  keep_unused_permissions?: boolean;
+  unused_permission_days?: number;
+  /** Last use of each permission, in Unix seconds. */
+  usage?: { [permission: string]: number };
+  uses?: Use[];
+}
+
+/** An operation id, "METHOD /path", or a call. */
+export type Use = string | { method: string; path: string; fields?: string[] | string; node?: NodeType };
+
+export interface TokenRecord { sha256: string; issued_at: number; expires_at: number | null }
+
+export interface Credentials { app_secret: string; tokens?: TokenRecord[] }
+
+export interface Directory {
+  groups?: string[];
+  members?: string[];
+  /** Post id to its group id, or null for a timeline post. */
+  posts?: { [postId: string]: string | null };
+}
+
+export interface Request {
+  method: string;
+  path: string;
+  node?: NodeType;
+  /** The post's group; null for a timeline post. */
+  group_id?: string | null;
+  fields?: string[] | string;
+  source_ip?: string;
+  access_token?: string;
+  appsecret_proof?: string;
+  appsecret_time?: number | string;
+  now?: number;
+  mentioned?: boolean;
+  thread?: "direct" | "group";
+  target_user?: { claimed?: boolean; active?: boolean; auth?: "password" | "sso" };
+  directory?: Directory;
+}
+
+export interface TraceEntry {
+  check: "token" | "ip" | "proof" | "operation" | "permission" | "group" | "target";
+  ok: boolean;
+  skipped: boolean;
+  detail: string;
+}
+
+export interface GraphError { message: string; type: string; code: number }
+
+export interface Decision {
+  allowed: boolean;
+  reason: DenyReason | null;
+  operation: string | null;
+  permission: PermissionId | null;
+  trace: TraceEntry[];
+  error: GraphError | null;
+}
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  /** JSON Pointer into the config. */
+  path: string;
+}
+
+export interface ValidateOptions {
+  /** The time `usage` is judged against; defaults to now. */
+  now?: Time;
+  ignore?: DiagnosticCode[];
+  severity?: { [code in DiagnosticCode]?: Severity };
+}
+
+export interface VerifyParams { access_token?: string; appsecret_proof?: string; appsecret_time?: number | string }
+export interface VerifyOptions { now?: Time; max_age_seconds?: number; max_skew_seconds?: number }
+export interface VerifyResult { ok: boolean; reason: DenyReason | null }
+
+export interface IssuedToken { access_token: string; issued_at: number; expires_at: number | null }
+export type TokenResponse =
+  | { access_token: string; token_type: "bearer"; expires_in: 7200 }
+  | { error: GraphError };
+
+export interface IntegrationState { version: 1; config: IntegrationConfig; tokens: TokenRecord[] }
+
+export function appsecretProof(accessToken: string, appSecret: string, time?: Time): Proof;
+export function legacyAppsecretProof(accessToken: string, appSecret: string): string;
+export function verifyAppsecretProof(params: VerifyParams, appSecret: string, opts?: VerifyOptions): VerifyResult;
+export function signRequest(url: string, creds: { access_token: string; app_secret: string }, opts?: { now?: Time }): string;
+export function permissions(): Permission[];
+export function operations(): Operation[];
+export function requiredPermissions<U>(uses: (Use | U)[]): { permissions: PermissionId[]; unmatched: (Use | U)[] };
+export function validate(config: unknown, opts?: ValidateOptions): Diagnostic[];
+export function evaluate(config: IntegrationConfig, request: Request, credentials?: Credentials): Decision;
+export function compile(config: IntegrationConfig, credentials?: Credentials): Policy;
+
+export class ProofSigner {
+  constructor(appSecret: string);
+  proof(accessToken: string, time?: Time): Proof;
+  legacy(accessToken: string): string;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+export class Policy {
+  private constructor();
+  evaluate(request: Request): Decision;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+export class Integration {
+  constructor(config: IntegrationConfig, secret: { app_secret: string });
+  static fromState(state: IntegrationState, secret: { app_secret: string }): Integration;
+  issueToken(now?: Time): IssuedToken;
+  resetToken(now?: Time): IssuedToken;
+  resetSecret(newSecret: string): void;
+  evaluate(request: Request): Decision;
+  handleTokenRequest(form: string | { [field: string]: string }, now?: Time): TokenResponse;
+  exportState(): IntegrationState;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+"#;
