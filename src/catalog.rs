@@ -444,6 +444,12 @@ const fn in_group(op: Operation) -> Operation {
     Operation { group_scope: GroupScope::Path, ..op }
 }
 
+/// Posts live in a group or on a timeline: which permission applies
+/// depends on where, and a group post's group must be allowed.
+const fn on_post(op: Operation) -> Operation {
+    Operation { group_scope: GroupScope::Post, ..op }
+}
+
 const fn modeled(op: Operation) -> Operation {
     Operation { source: Source::Modeled, ..op }
 }
@@ -457,6 +463,20 @@ use Node::*;
 const MANAGE_ACCOUNTS: &[Grant] = &[always("manage_accounts")];
 const READ_GROUP: &[Grant] = &[always("read_group_content")];
 const MANAGE_GROUP_CONTENT: &[Grant] = &[always("manage_group_content")];
+const READ_POST: &[Grant] = &[
+    Grant { permission: "read_group_content", when: When::InGroup },
+    Grant { permission: "mention_bot", when: When::Mentioned },
+    Grant { permission: "read_user_timeline", when: When::OnTimeline },
+];
+const COMMENT_POST: &[Grant] = &[
+    Grant { permission: "manage_group_content", when: When::InGroup },
+    Grant { permission: "mention_bot", when: When::Mentioned },
+    Grant { permission: "manage_user_timeline", when: When::OnTimeline },
+];
+const DELETE_POST: &[Grant] = &[
+    Grant { permission: "manage_group_content", when: When::InGroup },
+    Grant { permission: "manage_user_timeline", when: When::OnTimeline },
+];
 const MANAGE_GROUPS: &[Grant] = &[always("manage_groups")];
 const READ_MEMBERSHIP: &[Grant] = &[always("read_group_membership")];
 const ORG_CHART: &[Grant] = &[always("read_user_org_chart"), always("manage_work_profiles")];
@@ -474,37 +494,10 @@ pub static OPERATIONS: &[Operation] = &[
     in_group(op("group.feed.read", "GET", "/{group-id}/feed", Some(Group), READ_GROUP, "Read a group's posts.")),
     in_group(op("group.feed.publish", "POST", "/{group-id}/feed", Some(Group), MANAGE_GROUP_CONTENT, "Post in a group.")),
     in_group(op("group.photos.publish", "POST", "/{group-id}/photos", Some(Group), MANAGE_GROUP_CONTENT, "Post a photo in a group.")),
-    Operation {
-        group_scope: GroupScope::Post,
-        ..op("post.read", "GET", "/{post-id}", Some(Post), &[
-            Grant { permission: "read_group_content", when: When::InGroup },
-            Grant { permission: "mention_bot", when: When::Mentioned },
-            Grant { permission: "read_user_timeline", when: When::OnTimeline },
-        ], "Read a post.")
-    },
-    Operation {
-        group_scope: GroupScope::Post,
-        ..op("post.comments.read", "GET", "/{post-id}/comments", Some(Post), &[
-            Grant { permission: "read_group_content", when: When::InGroup },
-            Grant { permission: "mention_bot", when: When::Mentioned },
-            Grant { permission: "read_user_timeline", when: When::OnTimeline },
-        ], "Read the comments on a post.")
-    },
-    Operation {
-        group_scope: GroupScope::Post,
-        ..op("post.delete", "DELETE", "/{post-id}", Some(Post), &[
-            Grant { permission: "manage_group_content", when: When::InGroup },
-            Grant { permission: "manage_user_timeline", when: When::OnTimeline },
-        ], "Delete a post.")
-    },
-    Operation {
-        group_scope: GroupScope::Post,
-        ..op("post.comments.publish", "POST", "/{post-id}/comments", Some(Post), &[
-            Grant { permission: "manage_group_content", when: When::InGroup },
-            Grant { permission: "mention_bot", when: When::Mentioned },
-            Grant { permission: "manage_user_timeline", when: When::OnTimeline },
-        ], "Comment on a post.")
-    },
+    on_post(op("post.read", "GET", "/{post-id}", Some(Post), READ_POST, "Read a post.")),
+    on_post(op("post.comments.read", "GET", "/{post-id}/comments", Some(Post), READ_POST, "Read the comments on a post.")),
+    on_post(op("post.delete", "DELETE", "/{post-id}", Some(Post), DELETE_POST, "Delete a post.")),
+    on_post(op("post.comments.publish", "POST", "/{post-id}/comments", Some(Post), COMMENT_POST, "Comment on a post.")),
     op("member.feed.read", "GET", "/{member-id}/feed", Some(Member), &[always("read_user_timeline")], "Read a member's timeline."),
     op("member.feed.publish", "POST", "/{member-id}/feed", Some(Member), &[always("manage_user_timeline")], "Post on a member's timeline."),
     op("community.groups.create", "POST", "/community/groups", None,
