@@ -232,13 +232,14 @@ pub fn seconds_from_f64(t: f64) -> Result<i64> {
             "time {t} is negative; expected Unix seconds since 1970"
         )));
     }
+    let t = t.floor();
     if t > MAX_SECONDS {
         return Err(Error::time(
             "time is after the year 9999: pass Unix seconds, not milliseconds (divide Date.now() by 1000)",
         ));
     }
-    // In range and finite, so the cast is exact.
-    Ok(t.floor() as i64)
+    // Floored, in range and finite, so the cast is exact.
+    Ok(t as i64)
 }
 
 /// `url` with `access_token`, `appsecret_proof` and `appsecret_time` set in
@@ -529,6 +530,7 @@ mod tests {
         assert_eq!(seconds_from_f64(-0.0).unwrap(), 0);
         assert_eq!(seconds_from_f64(0.999).unwrap(), 0);
         assert_eq!(seconds_from_f64(253_402_300_799.0).unwrap(), 253_402_300_799);
+        assert_eq!(seconds_from_f64(253_402_300_799.5).unwrap(), 253_402_300_799, "floored before the range check");
     }
 
     #[test]

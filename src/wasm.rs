@@ -5,7 +5,7 @@
 //! (`skip_typescript` everywhere) because they say more than wasm-bindgen can
 //! infer: the SPEC's JSON shapes, string unions of every code.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 
 use crate::catalog::{OPERATIONS, PERMISSIONS};
 use crate::config::{parse_use, Config};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::error::{Error, ErrorCode};
 use crate::evaluate;
 use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
@@ -36,14 +36,23 @@ fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
         .map_err(|_| throw(Error::argument("the result could not be converted to JavaScript")))
 }
 
-/// Plain data in: objects, arrays, strings, numbers, booleans, null.
-fn json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<Value> {
+/// Plain data in, through `JSON.stringify`: it is a catching import, so a
+/// cycle, a BigInt, a throwing getter or a blown JS stack comes back as an
+/// error value instead of unwinding through wasm frames (which would leave
+/// the instance's stack pointer behind and poison every later call); and
+/// serde_json bounds the nesting depth.
+fn json_value(v: &JsValue, what: &str) -> Result<Value, String> {
     if v.is_undefined() {
-        return Err(throw(Error::new(code, format!("{what} is required"))));
+        return Err(format!("{what} is required"));
     }
-    serde_wasm_bindgen::from_value(v.clone()).map_err(|_| {
-        throw(Error::new(code, format!("{what} must be plain JSON data (objects, arrays, strings, numbers, booleans, null)")))
-    })
+    let text = js_sys::JSON::stringify(v)
+        .map_err(|_| format!("{what} cannot be read as JSON data (a cycle, a BigInt, or a getter that throws)"))?;
+    let text = text.as_string().ok_or_else(|| format!("{what} must be JSON data, not a function or symbol"))?;
+    serde_json::from_str(&text).map_err(|e| format!("{what} cannot be read: {e}"))
+}
+
+fn json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<Value> {
+    json_value(v, what).map_err(|m| throw(Error::new(code, m)))
 }
 
 fn string(v: &JsValue, what: &str) -> JsResult<String> {
@@ -67,6 +76,15 @@ fn time(v: &JsValue, what: &str) -> JsResult<i64> {
         return Err(throw(Error::time(format!("{what} must be Unix seconds (a number) or a Date"))));
     };
     proof::seconds_from_f64(seconds).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
+}
+
+/// `opts`-style arguments: absent, or an object.
+fn optional_object(v: &JsValue, what: &str) -> JsResult<()> {
+    if v.is_undefined() || v.is_null() {
+        Ok(())
+    } else {
+        object(v, what)
+    }
 }
 
 fn field(obj: &JsValue, key: &str) -> JsValue {
@@ -162,6 +180,7 @@ struct Verified {
 #[wasm_bindgen(js_name = verifyAppsecretProof, skip_typescript)]
 pub fn verify_appsecret_proof(params: JsValue, app_secret: JsValue, opts: JsValue) -> JsResult<JsValue> {
     object(&params, "params ({ access_token, appsecret_proof, appsecret_time })")?;
+    optional_object(&opts, "opts")?;
     let signer = proof::ProofSigner::new(&string(&app_secret, "appSecret")?);
     let now = time(&field(&opts, "now"), "opts.now")?;
     let options = VerifyOptions::new(
@@ -199,6 +218,7 @@ pub fn sign_request(url: JsValue, creds: JsValue, opts: JsValue) -> JsResult<Str
     object(&creds, "creds ({ access_token, app_secret })")?;
     let token = string(&field(&creds, "access_token"), "creds.access_token")?;
     let secret = string(&field(&creds, "app_secret"), "creds.app_secret")?;
+    optional_object(&opts, "opts")?;
     let now = time(&field(&opts, "now"), "opts.now")?;
     proof::sign_url(&url, &token, &proof::ProofSigner::new(&secret), now).map_err(throw)
 }
@@ -221,14 +241,15 @@ struct Required {
 
 #[wasm_bindgen(js_name = requiredPermissions, skip_typescript)]
 pub fn required_permissions(uses: JsValue) -> JsResult<JsValue> {
-    let items: Array = uses.dyn_into().map_err(|_| throw(Error::argument("uses must be an array")))?;
+    let Value::Array(items) = json(&uses, "uses", ErrorCode::InvalidArgument)? else {
+        return Err(throw(Error::argument("uses must be an array")));
+    };
     let mut parsed = Vec::new();
     let mut unusable = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let value = serde_wasm_bindgen::from_value::<Value>(item).ok();
-        match value.as_ref().map(parse_use) {
-            Some(Ok(u)) => parsed.push((i, u)),
-            _ => unusable.push(i),
+        match parse_use(item) {
+            Ok(u) => parsed.push((i, u)),
+            Err(_) => unusable.push(i),
         }
     }
     let uses_only: Vec<_> = parsed.iter().map(|(_, u)| u.clone()).collect();
@@ -239,37 +260,34 @@ pub fn required_permissions(uses: JsValue) -> JsResult<JsValue> {
     let out = to_js(&Required { permissions })?;
     let originals = Array::new();
     for i in missed {
-        originals.push(&items.get(i as u32));
+        originals.push(&Reflect::get_u32(&uses, i as u32).unwrap_or(JsValue::UNDEFINED));
     }
     Reflect::set(&out, &"unmatched".into(), &originals).map_err(|_| throw(Error::argument("could not build the result")))?;
     Ok(out)
 }
 
 fn validate_options(opts: &JsValue) -> JsResult<validate::Options> {
+    optional_object(opts, "opts")?;
     let mut options = validate::Options { now: Some(time(&field(opts, "now"), "opts.now")?), ..Default::default() };
-    if opts.is_undefined() || opts.is_null() {
-        return Ok(options);
-    }
-    object(opts, "opts")?;
     let unknown_code = |c: &str| throw(Error::argument(format!("unknown diagnostic code `{c}` in opts")));
     let ignore = field(opts, "ignore");
     if !ignore.is_undefined() {
-        let list: Array = ignore.dyn_into().map_err(|_| throw(Error::argument("opts.ignore must be an array of codes")))?;
-        for c in list.iter() {
-            let c = string(&c, "each opts.ignore entry")?;
-            options.ignore.insert(Code::parse(&c).ok_or_else(|| unknown_code(&c))?);
+        let Value::Array(codes) = json(&ignore, "opts.ignore", ErrorCode::InvalidArgument)? else {
+            return Err(throw(Error::argument("opts.ignore must be an array of codes")));
+        };
+        for c in codes {
+            let c = c.as_str().ok_or_else(|| throw(Error::argument("each opts.ignore entry must be a code string")))?;
+            options.ignore.insert(Code::parse(c).ok_or_else(|| unknown_code(c))?);
         }
     }
     let severity = field(opts, "severity");
     if !severity.is_undefined() {
-        object(&severity, "opts.severity")?;
-        for key in Object::keys(severity.unchecked_ref::<Object>()).iter() {
-            let code = string(&key, "a severity key")?;
-            let level = string(&field(&severity, &code), "a severity")?;
-            let level = Severity::parse(&level).ok_or_else(|| {
-                throw(Error::argument(format!(
-                    "opts.severity.{code} must be error, security_warning, warning or suggestion"
-                )))
+        let Value::Object(levels) = json(&severity, "opts.severity", ErrorCode::InvalidArgument)? else {
+            return Err(throw(Error::argument("opts.severity must map codes to severities")));
+        };
+        for (code, level) in levels {
+            let level = level.as_str().and_then(Severity::parse).ok_or_else(|| {
+                throw(Error::argument(format!("opts.severity.{code} must be error, security_warning, warning or suggestion")))
             })?;
             options.severity.insert(Code::parse(&code).ok_or_else(|| unknown_code(&code))?, level);
         }
@@ -280,9 +298,11 @@ fn validate_options(opts: &JsValue) -> JsResult<validate::Options> {
 #[wasm_bindgen(skip_typescript)]
 pub fn validate(config: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let options = validate_options(&opts)?;
-    // Anything that is not JSON data is itself the finding.
-    let value = serde_wasm_bindgen::from_value::<Value>(config).unwrap_or(Value::Null);
-    to_js(&validate::validate(&value, &options))
+    // A config that is not JSON data is itself the finding.
+    match json_value(&config, "the config") {
+        Ok(value) => to_js(&validate::validate(&value, &options)),
+        Err(message) => to_js(&[Diagnostic::new(Code::InvalidConfig, "", message)]),
+    }
 }
 
 #[wasm_bindgen(skip_typescript)]
