@@ -219,23 +219,23 @@ pub fn legacy_appsecret_proof(access_token: &str, app_secret: &str) -> String {
 pub fn seconds_from_f64(t: f64) -> Result<i64> {
     if t.is_nan() {
         return Err(Error::time(
-            "time is NaN; expected a number of Unix seconds",
+            "NaN is not a time; expected a number of Unix seconds",
         ));
     }
     if t.is_infinite() {
         return Err(Error::time(
-            "time is infinite; expected a finite number of Unix seconds",
+            "an infinite number is not a time; expected a finite number of Unix seconds",
         ));
     }
     if t < 0.0 {
         return Err(Error::time(format!(
-            "time {t} is negative; expected Unix seconds since 1970"
+            "{t} is negative; expected Unix seconds since 1970"
         )));
     }
     let t = t.floor();
     if t > MAX_SECONDS {
         return Err(Error::time(
-            "time is after the year 9999: pass Unix seconds, not milliseconds (divide Date.now() by 1000)",
+            "a time after the year 9999 is almost surely milliseconds; pass Unix seconds (divide Date.now() by 1000)",
         ));
     }
     // Floored, in range and finite, so the cast is exact.
