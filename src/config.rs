@@ -659,4 +659,49 @@ mod tests {
         assert_eq!(closest_permission("zzzzzzzzzzzzzzzzzzzzzzzzzzzz"), None);
         assert_eq!(closest_permission("manage_badge"), Some("manage_badges"));
     }
+
+    mod laws {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn json_value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i32>().prop_map(Value::from),
+                prop_oneof![Just("read_group_content"), Just("x"), Just("10.0.0.0/8"), Just("1001"), Just("all"), Just("specific")]
+                    .prop_map(Value::from),
+                "[a-z_]{0,8}".prop_map(Value::from),
+            ];
+            leaf.prop_recursive(3, 24, 5, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::from),
+                    proptest::collection::btree_map(
+                        prop_oneof![
+                            Just("product".to_string()), Just("permissions".to_string()), Just("group_access".to_string()),
+                            Just("mode".to_string()), Just("groups".to_string()), Just("ip_allowlist".to_string()),
+                            Just("options".to_string()), Just("usage".to_string()), Just("uses".to_string()), "[a-z]{1,6}",
+                        ],
+                        inner,
+                        0..5,
+                    )
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            /// Whatever the input, parsing answers, and every error points
+            /// at a place in it: the bad value, or where a missing one belongs.
+            #[test]
+            fn error_pointers_resolve(v in json_value()) {
+                let (_, diagnostics) = parse(&v);
+                for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                    let parent = d.path.rsplit_once('/').map_or("", |(p, _)| p);
+                    prop_assert!(v.pointer(&d.path).is_some() || v.pointer(parent).is_some(), "{} at {} not in {v}", d.code.as_str(), d.path);
+                }
+                prop_assert_eq!(Config::from_json(&v).is_ok(), !diagnostics.iter().any(|d| d.severity == Severity::Error) && v.is_object());
+            }
+        }
+    }
 }

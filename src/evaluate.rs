@@ -63,7 +63,15 @@ impl Policy {
         let resolution = request.target.as_ref().ok().map(|segments| {
             crate::request::resolve(&request.method, segments, request.node, &request.directory)
         });
-        let mut ctx = Ctx { policy: self, credentials, request, now: request.now.unwrap_or(clock), resolution, permission: None };
+        let mut ctx = Ctx {
+            policy: self,
+            credentials,
+            request,
+            now: request.now.unwrap_or(clock),
+            resolution,
+            permission: None,
+            candidates: Vec::new(),
+        };
         let mut trace = Vec::with_capacity(CHECKS.len());
         for (name, check) in CHECKS {
             match check(&mut ctx) {
@@ -106,8 +114,12 @@ struct Ctx<'a> {
     request: &'a Request,
     now: i64,
     resolution: Option<Resolution>,
-    /// The permission the permission check found, for the group check.
+    /// The permission the decision rests on (reported in the decision).
     permission: Option<&'static str>,
+    /// Every held permission that covers the call, in catalog order: the
+    /// group check accepts the first whose group rule passes, so holding
+    /// more permissions never narrows access.
+    candidates: Vec<&'static str>,
 }
 
 impl Ctx<'_> {
@@ -326,18 +338,19 @@ fn check_permission(ctx: &mut Ctx) -> Outcome {
         return Pass(format!("fields {} allowed by {}", fields.join(","), used.join(", ")));
     }
     let mut blocked = None;
-    let mut candidates = Vec::new();
+    let mut missing = Vec::new();
     for grant in op.permissions {
         match applies(ctx, grant.when) {
-            Ok(true) if effective.contains_id(grant.permission) => {
-                ctx.permission = Some(grant.permission);
-                return Pass(format!("granted {}", grant.permission));
-            }
-            Ok(true) => candidates.push(grant.permission),
+            Ok(true) if effective.contains_id(grant.permission) => ctx.candidates.push(grant.permission),
+            Ok(true) => missing.push(grant.permission),
             Ok(false) => {}
             Err(reason) if effective.contains_id(grant.permission) => blocked = blocked.or(Some((reason, grant))),
-            Err(_) => candidates.push(grant.permission),
+            Err(_) => missing.push(grant.permission),
         }
+    }
+    if let Some(first) = ctx.candidates.first() {
+        ctx.permission = Some(first);
+        return Pass(format!("granted {}", ctx.candidates.join(", ")));
     }
     if let Some((reason, grant)) = blocked {
         ctx.permission = Some(grant.permission);
@@ -347,8 +360,8 @@ fn check_permission(ctx: &mut Ctx) -> Outcome {
         };
         return Deny(reason, detail);
     }
-    ctx.permission = candidates.first().copied();
-    Deny(DenyReason::PermissionMissing, missing_detail(ctx, op, &candidates))
+    ctx.permission = missing.first().copied();
+    Deny(DenyReason::PermissionMissing, missing_detail(ctx, op, &missing))
 }
 
 fn missing_detail(ctx: &Ctx, op: &Operation, candidates: &[&str]) -> String {
@@ -383,22 +396,34 @@ fn when_text(when: When) -> &'static str {
 
 fn check_group(ctx: &mut Ctx) -> Outcome {
     let Some(op) = ctx.operation() else { return Skip("no operation".into()) };
-    let config = &ctx.policy.config;
-    let mode = config.group_mode;
+    let mode = ctx.policy.config.group_mode;
     match op.group_scope {
-        GroupScope::None => return Skip("the operation is not group-scoped".into()),
-        GroupScope::AllGroups if mode == GroupMode::All => return Pass("group access is `all`, as this operation needs".into()),
-        GroupScope::AllGroups => {
-            return Deny(
-                DenyReason::GroupNotAllowed,
-                format!("{} needs group access `all`; this integration has `{}`", op.id, mode.as_str()),
-            )
+        GroupScope::None => Skip("the operation is not group-scoped".into()),
+        GroupScope::AllGroups if mode == GroupMode::All => Pass("group access is `all`, as this operation needs".into()),
+        GroupScope::AllGroups => Deny(
+            DenyReason::GroupNotAllowed,
+            format!("{} needs group access `all`; this integration has `{}`", op.id, mode.as_str()),
+        ),
+        GroupScope::Path | GroupScope::Post => {
+            let mut first_denial = None;
+            for candidate in ctx.candidates.clone() {
+                match group_rule(ctx, op, candidate) {
+                    denied @ Deny(..) => first_denial = first_denial.or(Some(denied)),
+                    passed => {
+                        ctx.permission = Some(candidate);
+                        return passed;
+                    }
+                }
+            }
+            first_denial.unwrap_or_else(|| Skip("no permission to check against a group".into()))
         }
-        GroupScope::Path | GroupScope::Post => {}
     }
-    let permission = ctx.permission.and_then(catalog::permission);
-    if let Some((_, p)) = permission.filter(|(_, p)| !p.group_scoped) {
-        return Skip(format!("{} is not group-scoped", p.id));
+}
+
+/// The group rule for one permission that covers a path- or post-scoped call.
+fn group_rule(ctx: &Ctx, op: &Operation, permission: &str) -> Outcome {
+    if catalog::permission(permission).is_some_and(|(_, p)| !p.group_scoped) {
+        return Skip(format!("{permission} is not group-scoped"));
     }
     let group = match op.group_scope {
         GroupScope::Post => match ctx.request.post_place(ctx.path_id()) {
@@ -408,11 +433,12 @@ fn check_group(ctx: &mut Ctx) -> Outcome {
         },
         _ => ctx.path_id().map(str::to_string),
     };
+    let mode = ctx.policy.config.group_mode;
     if mode == GroupMode::All {
-        return Pass("group access is `all`".into());
+        return Pass(format!("{permission}: group access is `all`"));
     }
     match group {
-        Some(g) if ctx.policy.groups.contains(&g) => Pass(format!("group {g} is enabled for this integration ({})", mode.as_str())),
+        Some(g) if ctx.policy.groups.contains(&g) => Pass(format!("{permission}: group {g} is enabled for this integration ({})", mode.as_str())),
         Some(g) => Deny(
             DenyReason::GroupNotAllowed,
             format!("group {g} is not among the {} groups this integration may use ({})", ctx.policy.groups.len(), mode.as_str()),
@@ -645,6 +671,18 @@ mod tests {
     }
 
     #[test]
+    fn more_permissions_never_narrow_access() {
+        let scoped = json!({ "mode": "specific", "groups": ["1001"] });
+        let bot = policy(json!({ "permissions": ["mention_bot"], "group_access": scoped }), false);
+        let both = policy(json!({ "permissions": ["mention_bot", "read_group_content"], "group_access": scoped }), false);
+        let read = json!({ "method": "GET", "path": "/9", "node": "post", "mentioned": true, "group_id": "2002" });
+        assert!(decide(&bot, read.clone()).allowed);
+        let d = decide(&both, read);
+        assert!(d.allowed, "{d:?}");
+        assert_eq!(d.permission, Some("mention_bot"), "the permission the decision rests on");
+    }
+
+    #[test]
     fn mention_bot_reads_only_where_mentioned() {
         let p = policy(json!({ "permissions": ["mention_bot"] }), false);
         assert!(decide(&p, json!({ "method": "GET", "path": "/9", "node": "post", "mentioned": true, "group_id": "5" })).allowed);
@@ -693,6 +731,75 @@ mod tests {
             r["now"] = json!(now);
             let text = serde_json::to_string(&decide(&p, r)).unwrap();
             assert!(!text.contains(TOKEN) && !text.contains(SECRET), "{text}");
+        }
+    }
+
+    mod laws {
+        use super::*;
+        use crate::catalog::{OPERATIONS, PERMISSIONS};
+        use proptest::prelude::*;
+
+        fn ids(mask: u32) -> Vec<&'static str> {
+            PERMISSIONS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, p)| p.id).collect()
+        }
+
+        fn config(mask: u32, mode: &str, groups: &[&str]) -> Value {
+            json!({ "permissions": ids(mask), "group_access": { "mode": mode, "groups": groups },
+                "options": { "group_chats": mask & 1 == 1 } })
+        }
+
+        prop_compose! {
+            fn request()(op in 0..OPERATIONS.len(), id in prop_oneof![Just("1001"), Just("2002"), Just("55")],
+                         typed in any::<bool>(), place in 0..3u8, mentioned in any::<bool>(), group_thread in any::<bool>(),
+                         fields in proptest::sample::subsequence(vec!["email", "title", "name", "active"], 0..3),
+                         claimed in any::<bool>(), sso in any::<bool>(), signed in any::<bool>()) -> Value {
+                let o = &OPERATIONS[op];
+                let path = o.path.split('/').map(|p| if p.starts_with('{') { id } else { p }).collect::<Vec<_>>().join("/");
+                let mut r = json!({ "method": o.method, "path": path, "mentioned": mentioned, "fields": fields,
+                    "thread": if group_thread { "group" } else { "direct" },
+                    "target_user": { "claimed": claimed, "active": true, "auth": if sso { "sso" } else { "password" } } });
+                if typed {
+                    if let Some(n) = o.node { r["node"] = json!(n.as_str()); }
+                }
+                match place { 0 => {}, 1 => r["group_id"] = Value::Null, _ => r["group_id"] = json!("1001") }
+                if signed { r = super::signed(r); }
+                r
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn decisions_explain_themselves(mask in 0u32..(1 << 26), r in request(), scoped in any::<bool>()) {
+                let mode = if scoped { "specific" } else { "all" };
+                let p = policy(config(mask, mode, &["1001"]), true);
+                let d = decide(&p, r);
+                prop_assert_eq!(d.allowed, d.reason.is_none());
+                prop_assert_eq!(d.error.clone(), d.reason.map(DenyReason::graph_error));
+                let names: Vec<_> = d.trace.iter().map(|c| c.check).collect();
+                let order: Vec<_> = CHECKS.iter().map(|(n, _)| *n).take(names.len()).collect();
+                prop_assert_eq!(names, order);
+                let (last, before) = d.trace.split_last().unwrap();
+                prop_assert!(before.iter().all(|c| c.ok));
+                prop_assert_eq!(last.ok, d.allowed);
+                if d.allowed { prop_assert_eq!(d.trace.len(), 7); }
+                let text = serde_json::to_string(&d).unwrap();
+                prop_assert!(!text.contains(TOKEN) && !text.contains(SECRET));
+            }
+
+            /// Granting more permissions, or more groups, never turns an
+            /// allowed call into a denied one.
+            #[test]
+            fn access_is_monotonic(mask in 0u32..(1 << 26), extra in 0u32..(1 << 26), r in request(), mode in prop_oneof![Just("specific"), Just("group_admins")]) {
+                let base = decide(&policy(config(mask, mode, &["1001"]), true), r.clone());
+                let more_permissions = decide(&policy(config(mask | extra, mode, &["1001"]), true), r.clone());
+                let more_groups = decide(&policy(config(mask, mode, &["1001", "2002", "55"]), true), r.clone());
+                let all_groups = decide(&policy(config(mask, "all", &[]), true), r);
+                if base.allowed {
+                    prop_assert!(more_permissions.allowed, "adding permissions denied: {:?}", more_permissions.reason);
+                    prop_assert!(more_groups.allowed, "adding groups denied: {:?}", more_groups.reason);
+                    prop_assert!(all_groups.allowed, "group access all denied: {:?}", all_groups.reason);
+                }
+            }
         }
     }
 }

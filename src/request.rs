@@ -599,4 +599,62 @@ mod tests {
         let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "group_id": null })).unwrap();
         assert_eq!(r.post_place(Some("9")), PostPlace::Timeline);
     }
+
+    mod laws {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn segment() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[0-9]{1,12}",
+                "[a-z_]{1,12}",
+                Just("..".to_string()),
+                Just(".".to_string()),
+                Just(String::new()),
+                "%[0-9A-Fa-f]{2}",
+                "[\\PC]{1,4}",
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn parsing_never_panics_and_refuses_every_trick(segs in proptest::collection::vec(segment(), 0..6), method in "[A-Za-z]{1,7}") {
+                let path = format!("/{}", segs.join("/"));
+                match parse_path(&path) {
+                    Ok(parsed) => {
+                        for s in &parsed {
+                            prop_assert!(!s.is_empty() && s != "." && s != ".." && !s.contains('%'), "{path} kept {s:?}");
+                        }
+                        let _ = resolve(&method, &parsed, None, &Directory::default());
+                    }
+                    Err(_) => {
+                        let tricky = segs.iter().enumerate().any(|(i, s)| {
+                            (s.is_empty() && !(segs.len() == 1 && i == 0)) || s == "." || s == ".." || s.contains('%')
+                                || s.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+                        });
+                        prop_assert!(tricky, "{path} refused without a trick");
+                    }
+                }
+            }
+
+            #[test]
+            fn every_template_with_an_id_resolves_to_its_operation(index in 0..OPERATIONS.len(), id in "[1-9][0-9]{0,15}", version in proptest::option::of("v[1-9][0-9]?\\.[0-9]")) {
+                let op = &OPERATIONS[index];
+                let concrete = op.path.split('/').map(|p| if p.starts_with('{') { id.as_str() } else { p }).collect::<Vec<_>>().join("/");
+                let path = match &version { Some(v) => format!("/{v}{concrete}"), None => concrete };
+                let segments = parse_path(&path).unwrap();
+                match resolve(op.method, &segments, op.node, &Directory::default()) {
+                    Resolution::Found { operation, .. } => prop_assert_eq!(operation.id, op.id),
+                    other => prop_assert!(false, "{} {path}: {other:?}", op.method),
+                }
+            }
+
+            #[test]
+            fn request_debug_never_shows_a_query_token(token in "[A-Za-z0-9]{12,40}") {
+                let r = Request::from_json(&json!({ "method": "GET", "path": format!("/1?access_token={token}"), "appsecret_proof": token.clone() })).unwrap();
+                let shown = format!("{r:?}");
+                prop_assert!(!shown.contains(&token));
+            }
+        }
+    }
 }

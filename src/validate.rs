@@ -610,4 +610,53 @@ mod tests {
             }
         }
     }
+
+    mod laws {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn set_of(ids: &[&str]) -> PermissionSet {
+            let mut set = PermissionSet::default();
+            for id in ids {
+                set.insert(catalog::permission(id).unwrap().0);
+            }
+            set
+        }
+
+        fn all_covered(set: PermissionSet, uses: &[Use]) -> bool {
+            uses.iter().all(|u| {
+                let (op, fields) = resolve_use(u).unwrap();
+                op.requirements(fields.iter().map(String::as_str))
+                    .iter()
+                    .all(|list| covers(set, &list.iter().map(|p| catalog::permission(p).unwrap().0).collect::<Vec<_>>()))
+            })
+        }
+
+        proptest! {
+            /// The answer covers every use, and no permission in it can be dropped.
+            #[test]
+            fn required_permissions_cover_and_are_minimal(picks in proptest::sample::subsequence((0..catalog::OPERATIONS.len()).collect::<Vec<_>>(), 1..12)) {
+                let uses: Vec<Use> = picks.iter().map(|i| Use::Id(catalog::OPERATIONS[*i].id.to_string())).collect();
+                let (ids, unmatched) = required_permissions(&uses);
+                prop_assert!(unmatched.is_empty());
+                prop_assert!(all_covered(set_of(&ids), &uses), "{ids:?} misses a use");
+                for drop in &ids {
+                    let fewer: Vec<&str> = ids.iter().filter(|p| *p != drop).copied().collect();
+                    prop_assert!(!all_covered(set_of(&fewer), &uses), "{drop} is not needed in {ids:?}");
+                }
+            }
+
+            /// Validation answers whatever the config, and ignoring a code removes exactly it.
+            #[test]
+            fn ignore_removes_exactly_its_code(mask in 0u32..(1 << 26), code in 0..Code::ALL.len()) {
+                let ids: Vec<_> = PERMISSIONS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, p)| p.id).collect();
+                let config = json!({ "permissions": ids, "group_access": { "mode": "specific", "groups": [] }, "uses": ["group.read"] });
+                let all = validate(&config, &Options::default());
+                let code = Code::ALL[code];
+                let kept = validate(&config, &Options { ignore: [code].into(), ..Options::default() });
+                let expected: Vec<_> = all.iter().filter(|d| d.code != code).cloned().collect();
+                prop_assert_eq!(kept, expected);
+            }
+        }
+    }
 }
