@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod evaluate;
 pub mod form;
+pub mod gate;
 pub mod ip;
 pub mod proof;
 pub mod reason;

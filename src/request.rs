@@ -169,14 +169,15 @@ fn id_list(v: Option<&Value>, at: &str) -> Result<HashSet<String>> {
 }
 
 impl Directory {
-    fn from_json(v: Option<&Value>) -> Result<Directory> {
+    /// `at` names where the directory sits (`request.directory`), for messages.
+    pub fn from_json(v: Option<&Value>, at: &str) -> Result<Directory> {
         let map = match v {
             None | Some(Value::Null) => return Ok(Directory::default()),
             Some(Value::Object(map)) => map,
-            Some(other) => return Err(bad(format!("request.directory must be an object, found {}", kind(other)))),
+            Some(other) => return Err(bad(format!("{at} must be an object, found {}", kind(other)))),
         };
         if let Some(k) = map.keys().find(|k| !["groups", "members", "posts"].contains(&k.as_str())) {
-            return Err(bad(format!("unknown field request.directory.{k}: use groups, members, posts")));
+            return Err(bad(format!("unknown field {at}.{k}: use groups, members, posts")));
         }
         let posts = match map.get("posts") {
             None | Some(Value::Null) => HashMap::new(),
@@ -186,16 +187,16 @@ impl Directory {
                     Value::Null => Ok((post.clone(), None)),
                     Value::String(g) => Ok((post.clone(), Some(g.clone()))),
                     other => Err(bad(format!(
-                        "request.directory.posts[\"{post}\"] must be the post's group id or null, found {}",
+                        "{at}.posts[\"{post}\"] must be the post's group id or null, found {}",
                         kind(other)
                     ))),
                 })
                 .collect::<Result<_>>()?,
-            Some(other) => return Err(bad(format!("request.directory.posts must map post ids to group ids, found {}", kind(other)))),
+            Some(other) => return Err(bad(format!("{at}.posts must map post ids to group ids, found {}", kind(other)))),
         };
         Ok(Directory {
-            groups: id_list(map.get("groups"), "request.directory.groups")?,
-            members: id_list(map.get("members"), "request.directory.members")?,
+            groups: id_list(map.get("groups"), &format!("{at}.groups"))?,
+            members: id_list(map.get("members"), &format!("{at}.members"))?,
             posts,
         })
     }
@@ -294,7 +295,7 @@ impl Request {
                 Err(e) => target = Err(format!("the query string cannot be read: {}", e.message)),
             }
         }
-        let directory = Directory::from_json(map.get("directory"))?;
+        let directory = Directory::from_json(map.get("directory"), "request.directory")?;
         let post_place = explicit_place.unwrap_or(PostPlace::Unknown);
         Ok(Request {
             method: method.to_string(),

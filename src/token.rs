@@ -233,9 +233,13 @@ impl Integration {
     /// Resumes from `export_state` output.
     pub fn from_state(state: &Value, app_secret: &Value) -> Result<Integration> {
         let (config, tokens) = read_state(state)?;
-        let mut integration = Integration::new(&config, app_secret)?;
-        integration.credentials.tokens = Some(tokens);
-        Ok(integration)
+        Ok(Integration::new(&config, app_secret)?.with_tokens(tokens))
+    }
+
+    /// The same integration holding `tokens` (stored records) instead.
+    pub fn with_tokens(mut self, tokens: Vec<TokenRecord>) -> Integration {
+        self.credentials.tokens = Some(tokens);
+        self
     }
 
     pub fn evaluate(&self, request: &Request, clock: i64) -> Decision {

@@ -16,6 +16,7 @@ use crate::config::{parse_use, Config};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::error::{Error, ErrorCode};
 use crate::evaluate;
+use crate::gate;
 use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
 use crate::request::Request;
 use crate::token::{self, Credentials, TokenForm};
@@ -387,6 +388,30 @@ impl Integration {
     }
 }
 
+/// The edge gate: a config and its credentials, answering HTTP exchanges as
+/// the platform would. Mutable because Admin Center's token endpoint issues
+/// the tokens the gate accepts afterwards.
+#[wasm_bindgen(skip_typescript)]
+pub struct Gate(gate::Gate);
+
+#[wasm_bindgen]
+impl Gate {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_value: JsValue, credentials: JsValue, opts: JsValue) -> JsResult<Gate> {
+        let config = json(&config_value, "config", ErrorCode::InvalidConfig)?;
+        let credentials = json(&credentials, "credentials", ErrorCode::InvalidCredentials)?;
+        optional_object(&opts, "opts")?;
+        let directory = field(&opts, "directory");
+        let directory = if directory.is_undefined() { None } else { Some(json(&directory, "opts.directory", ErrorCode::InvalidRequest)?) };
+        gate::Gate::new(&config, &credentials, directory.as_ref()).map(Gate).map_err(throw)
+    }
+
+    pub fn handle(&mut self, exchange: JsValue) -> JsResult<JsValue> {
+        let exchange = gate::Exchange::from_json(&json(&exchange, "exchange", ErrorCode::InvalidRequest)?).map_err(throw)?;
+        to_js(&self.0.handle(&exchange, clock()))
+    }
+}
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** Stable error codes carried by every thrown `Error` as `error.code`. */
@@ -598,6 +623,39 @@ export class Integration {
   evaluate(request: Request): Decision;
   handleTokenRequest(form: string | { [field: string]: string }, now?: Time): TokenResponse;
   exportState(): IntegrationState;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** One HTTP request as a runtime delivered it, for `Gate.handle`. */
+export interface GateExchange {
+  method: string;
+  /** The request target (`/path?query`) or a full URL. */
+  url: string;
+  /** The body text when it is `application/x-www-form-urlencoded`; other bodies are not read. */
+  body?: string | null;
+  /** The address the connection came from; unknown fails the IP check of an allow-listed config. */
+  client_ip?: string | null;
+  /** `Bearer <token>` or `OAuth <token>`. */
+  authorization?: string | null;
+  /** Unix seconds; defaults to now. */
+  now?: number;
+}
+
+/** What the gate answers: Graph's status and JSON body, and whether to forward the call upstream. */
+export interface GateAnswer {
+  /** 200, or Graph's status for the denial: 403 for codes 5 and 200, 400 otherwise. */
+  status: number;
+  body: Decision | { error: GraphError } | TokenResponse;
+  /** null only when the exchange could not be read as a request (status 400, code 100). */
+  decision: Decision | null;
+  /** An allowed API call; never the token endpoint, which the gate answers itself. */
+  forward: boolean;
+}
+
+export class Gate {
+  constructor(config: IntegrationConfig, credentials: Credentials, opts?: { directory?: Directory });
+  handle(exchange: GateExchange): GateAnswer;
   free(): void;
   [Symbol.dispose](): void;
 }

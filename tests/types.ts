@@ -5,12 +5,14 @@
 import {
   Integration, Policy, ProofSigner, appsecretProof, compile, evaluate, legacyAppsecretProof, operations, permissions,
   requiredPermissions, signRequest, validate, verifyAppsecretProof,
+  Gate, createGate, preRequest, runtimeClientIp, signedFetch, toNodeListener,
 } from 'appgrant';
 import type {
   AppgrantError, Credentials, Decision, DenyReason, Diagnostic, DiagnosticCode, Directory, ErrorCode, GraphError,
   IntegrationConfig, IntegrationState, IssuedToken, NodeType, Operation, Permission, PermissionId, Product, Proof,
   Request, Severity, Source, Time, TokenRecord, TokenResponse, TraceEntry, Use, ValidateOptions, VerifyOptions,
   VerifyParams, VerifyResult,
+  GateAnswer, GateExchange, GateHandler, GateOptions, PreRequestEnvironment, PreRequestInput, PreRequestResult,
 } from 'appgrant';
 
 // Only what this file uses of Node's globals, so the check needs no @types/node.
@@ -191,6 +193,74 @@ check('error' in refused && typeof refused.error.code === 'number', 'refused tok
 check(thrownCode(() => admin.resetToken()) === 'unsupported', 'resetToken is for Workplace');
 admin.free();
 
+// Edge gate and clients ----------------------------------------------------------------------
+const gateConfig: IntegrationConfig = { ...config, uses: undefined };
+const issuer = new Integration(gateConfig, { app_secret: SECRET });
+const gateToken: string = issuer.issueToken(NOW - 10).access_token;
+const gateCredentials: Credentials = { app_secret: SECRET, tokens: issuer.exportState().tokens };
+issuer.free();
+{
+  using core = new Gate(gateConfig, gateCredentials, { directory });
+  const exchange: GateExchange = {
+    method: 'GET',
+    url: signRequest('/v18.0/1001/feed', { access_token: gateToken, app_secret: SECRET }, { now: NOW }),
+    body: null,
+    client_ip: '203.0.113.9',
+    authorization: null,
+    now: NOW,
+  };
+  const answer: GateAnswer = core.handle(exchange);
+  const status: number = answer.status;
+  const forward: boolean = answer.forward;
+  check(status === 403 && !forward && answer.decision?.reason === 'permission_missing', 'Gate.handle denies the read');
+  const denial = answer.body;
+  check('error' in denial && denial.error?.code === 200, 'Graph error body');
+  const outsider: GateAnswer = core.handle({ ...exchange, client_ip: '198.51.100.1' });
+  check(outsider.status === 403 && outsider.decision?.error?.code === 5, 'IP refused');
+}
+
+const seen: GateAnswer[] = [];
+const gateOptions: GateOptions = {
+  config: { ...gateConfig, permissions: ['read_group_content'] },
+  credentials: gateCredentials,
+  directory,
+  clientIp: (request: globalThis.Request) => request.headers.get('x-test-client') ?? '203.0.113.9',
+  onDecision: (answer: GateAnswer) => void seen.push(answer),
+};
+const handler: GateHandler = createGate(gateOptions);
+const allowed200: globalThis.Response = await handler(new globalThis.Request(`http://gate.test${exchangeUrl()}`));
+check(allowed200.status === 200 && ((await allowed200.json()) as Decision).operation === 'group.feed.read', 'createGate allows');
+const gateRefused: globalThis.Response = await handler(new globalThis.Request(`http://gate.test${exchangeUrl()}`, { headers: { 'x-test-client': '198.51.100.1' } }));
+check(gateRefused.status === 403 && gateRefused.headers.get('x-appgrant-reason') === 'ip_not_allowed', 'createGate refuses');
+check(seen.length === 2, 'onDecision sees every answer');
+function exchangeUrl(): string {
+  return signRequest('/v18.0/1001/feed', { access_token: gateToken, app_secret: SECRET });
+}
+
+// signedFetch through the gate, with fetch pointed at the handler: no network in a types check.
+const realFetch = globalThis.fetch;
+globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => handler(new globalThis.Request(input, init));
+try {
+  const fetched: globalThis.Response = await signedFetch('http://gate.test/v18.0/1001/feed', { headers: { accept: 'application/json' } }, { access_token: gateToken, app_secret: SECRET });
+  check(fetched.status === 200, 'signedFetch signs');
+  const unsigned = await signedFetch(new globalThis.Request('http://gate.test/v18.0/1001/feed'), undefined, { access_token: gateToken, app_secret: 'wrong' });
+  check(unsigned.status === 400, 'a wrong secret is refused');
+} finally {
+  globalThis.fetch = realFetch;
+}
+check(runtimeClientIp(new globalThis.Request('http://gate.test/')) === undefined, 'Node: no address without connection info');
+const listener: (req: unknown, res: unknown) => void = toNodeListener(handler);
+check(typeof listener === 'function', 'toNodeListener');
+
+const input: PreRequestInput = { method: 'POST', url: new URL('https://graph.workplace.com/v18.0/1001/feed'), params: [{ key: 'message', value: 'hi' }], node: 'group' };
+const environment: PreRequestEnvironment = { access_token: gateToken, app_secret: SECRET, config: JSON.stringify(gateOptions.config) };
+const pre: PreRequestResult = preRequest(input, environment, { now: NOW });
+const preUrl: string = pre.request.url;
+const preVariables: { access_token: string; appsecret_proof: string; appsecret_time: number } = pre.variables;
+const warning: { code: DiagnosticCode; message: string } | null = pre.warning;
+check(preUrl.includes(`appsecret_proof=${preVariables.appsecret_proof}`) && preVariables.appsecret_time === NOW, 'preRequest signs');
+check(warning?.code === 'operation_not_permitted', 'preRequest warns that publishing needs manage_group_content');
+
 // Wrong input the declarations reject. Never called: only the compiler looks at these lines.
 function unchecked(r: TokenResponse): string {
   // @ts-expect-error a token response must be narrowed before reading access_token
@@ -238,6 +308,17 @@ export function rejectedAtCompileTime(): unknown[] {
   const product: Product = 'facebook';
   // @ts-expect-error the group access mode is all, specific or group_admins
   const badConfig: IntegrationConfig = { group_access: { mode: 'everyone' } };
+
+  // @ts-expect-error createGate needs credentials
+  createGate({ config });
+  // @ts-expect-error the gate's client address comes from a function
+  createGate({ config, credentials, clientIp: '203.0.113.9' });
+  // @ts-expect-error an exchange needs a url
+  new Gate(config, credentials).handle({ method: 'GET' });
+  // @ts-expect-error signedFetch needs the app secret
+  signedFetch('/me', undefined, { access_token: 'token' });
+  // @ts-expect-error preRequest needs an access token in the environment
+  preRequest({ url: '/me' }, { app_secret: SECRET });
 
   return [unknownReason, unknownPermission, unknownCode, pathless, notNull, product, badConfig, unchecked];
 }

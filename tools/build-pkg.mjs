@@ -11,6 +11,10 @@
 //   browser.mjs  browsers and the default: top-level await of init(), fetching the wasm by URL
 //   deno.mjs     Deno: `import source` gives a WebAssembly.Module without read permission
 //   workerd.mjs  Cloudflare workerd: a .wasm import is a WebAssembly.Module; nothing is fetched
+//   index.cjs    Node require: the nodejs glue's API plus the clients
+// The clients (js/clients.mjs: preRequest, signedFetch, createGate, ...) are plain JavaScript over
+// the API: clients.js beside the web glue, clients.cjs (derived) beside the nodejs glue, and every
+// entry re-exports them. js/cli.mjs is the `appgrant` command (cli.mjs in the package).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,34 +56,59 @@ const reexport = (names, from) => `export { ${names.join(', ')} } from '${from}'
 const typesHint = '/* @ts-self-types="./index.d.ts" */\n';
 
 // Entries built around the ES module glue, which must be initialised once with the compiled module.
-const initWith = (comment, importWasm, names) =>
+const initWith = (comment, importWasm, names, clients) =>
   `${typesHint}// ${comment}\n${importWasm}\nimport { initSync } from './appgrant.js';\n\n` +
-  `initSync({ module: wasmModule });\n\n${reexport(names, './appgrant.js')}`;
+  `initSync({ module: wasmModule });\n\n${reexport(names, './appgrant.js')}${reexport(clients, './clients.js')}`;
 
 const ENTRIES = {
-  'index.mjs': (names) =>
+  'index.mjs': (names, clients) =>
     `${typesHint}// Node.js \`import\`: the CommonJS glue loads the wasm synchronously; sharing it keeps one\n` +
     `// instance (and one set of classes) when a process both imports and requires appgrant.\n` +
-    reexport(names, './appgrant.cjs'),
-  'browser.mjs': (names) =>
+    reexport(names, './appgrant.cjs') +
+    reexport(clients, './clients.cjs'),
+  'index.cjs': (names, clients) =>
+    `// Node.js \`require\`: the nodejs glue's API and the clients built on it.\n'use strict';\n` +
+    `const api = require('./appgrant.cjs');\nconst clients = require('./clients.cjs');\n\n` +
+    names.map((n) => `exports.${n} = api.${n};\n`).join('') +
+    clients.map((n) => `exports.${n} = clients.${n};\n`).join(''),
+  'browser.mjs': (names, clients) =>
     `${typesHint}// Browsers (and any ES module runtime with fetch): compile the wasm next to this file once,\n` +
     `// before the importer runs, so the API is usable right after \`import\`.\n` +
     `import init from './appgrant.js';\n\n` +
     `await init({ module_or_path: new URL('./appgrant_bg.wasm', import.meta.url) });\n\n` +
-    reexport(names, './appgrant.js'),
-  'deno.mjs': (names) =>
+    reexport(names, './appgrant.js') +
+    reexport(clients, './clients.js'),
+  'deno.mjs': (names, clients) =>
     initWith(
       'Deno: a source-phase import yields the compiled module without --allow-read or fetch.',
       "import source wasmModule from './appgrant_bg.wasm';",
       names,
+      clients,
     ),
-  'workerd.mjs': (names) =>
+  'workerd.mjs': (names, clients) =>
     initWith(
       'Cloudflare workerd (and wrangler): a .wasm module import is a WebAssembly.Module; workers may not fetch it.',
       "import wasmModule from './appgrant_bg.wasm';",
       names,
+      clients,
     ),
 };
+
+// js/clients.mjs is written once, as an ES module. Its CommonJS twin differs only in how it reaches
+// the glue and how it exports, so a line-level rewrite derives it; anything the rewrite would not
+// understand fails the build instead of shipping a half-converted module.
+function clientModules() {
+  const source = readFileSync(join(repo, 'js/clients.mjs'), 'utf8');
+  const importLine = /^import \{([^}]*)\} from '\.\/appgrant\.js';$/m;
+  const imported = source.match(importLine);
+  if (!imported) fail("js/clients.mjs must reach the API through one `import { ... } from './appgrant.js';` line");
+  const exported = /^export (?=(?:async )?function (\w+))/gm;
+  const names = [...source.matchAll(exported)].map((m) => m[1]).sort();
+  const body = source.replace(importLine, `const {${imported[1]}} = require('./appgrant.cjs');`).replace(exported, '');
+  if (/^(?:import|export)\b/m.test(body)) fail('js/clients.mjs may only export `function` declarations (the CommonJS twin is derived from it)');
+  const cjs = `'use strict';\n${body}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`;
+  return { names, esm: source, cjs };
+}
 
 function apiNames(nodeGlue) {
   const glue = createRequire(import.meta.url)(nodeGlue);
@@ -129,13 +158,21 @@ writeFileSync(join(staging, 'appgrant.cjs'), glue(join(work, 'node/appgrant.js')
 // so that TypeScript's node16/nodenext resolution sees the right module format for either.
 // wasm-bindgen declares `[Symbol.dispose]()` on classes, which compiles only with the disposable
 // lib: referencing it here spares every user's tsconfig from having to add it.
-let api = readFileSync(join(work, 'node/appgrant.d.ts'), 'utf8');
+let api = readFileSync(join(work, 'node/appgrant.d.ts'), 'utf8') + readFileSync(join(repo, 'js/clients.d.ts'), 'utf8');
 if (api.includes('Symbol.dispose')) api = `/// <reference lib="esnext.disposable" />\n${api}`;
 writeFileSync(join(staging, 'index.d.ts'), api);
 writeFileSync(join(staging, 'index.d.cts'), api);
 
+const client = clientModules();
+writeFileSync(join(staging, 'clients.js'), client.esm);
+writeFileSync(join(staging, 'clients.cjs'), client.cjs);
+writeFileSync(join(staging, 'cli.mjs'), readFileSync(join(repo, 'js/cli.mjs'), 'utf8'), { mode: 0o755 });
 const names = apiNames(join(staging, 'appgrant.cjs'));
-for (const [file, make] of Object.entries(ENTRIES)) writeFileSync(join(staging, file), make(names));
+const clash = client.names.filter((n) => names.includes(n));
+if (clash.length) fail(`js/clients.mjs exports names the wasm API already has: ${clash.join(', ')}`);
+for (const [file, make] of Object.entries(ENTRIES)) writeFileSync(join(staging, file), make(names, client.names));
+const required = Object.keys(createRequire(import.meta.url)(join(staging, 'index.cjs'))).sort();
+if (required.join() !== [...names, ...client.names].sort().join()) fail(`index.cjs exports ${required.join(', ')}`);
 for (const extra of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'LICENSE']) {
   try {
     copyFileSync(join(repo, extra), join(staging, extra));
@@ -151,5 +188,5 @@ if (missing.length) fail(`pkg.json "files" names files the build did not produce
 // Swap in the finished package at once so a running `./dev serve` never sees half a build.
 rmSync(out, { recursive: true, force: true });
 renameSync(staging, out);
-console.log(`pkg/ ${manifest.name}@${manifest.version}: ${names.length} exports (${names.join(', ')})`);
+console.log(`pkg/ ${manifest.name}@${manifest.version}: ${names.length + client.names.length} exports (${[...names, ...client.names].join(', ')})`);
 sizes(out);

@@ -10,6 +10,7 @@ import * as appgrant from 'appgrant';
 import {
   Integration, ProofSigner, appsecretProof, compile, evaluate, legacyAppsecretProof, operations, permissions,
   requiredPermissions, signRequest, validate, verifyAppsecretProof,
+  Gate, createGate, preRequest, runtimeClientIp, signedFetch, toNodeListener,
 } from 'appgrant';
 import { NOW, assertModuleHealthy, assertThrowsCode, credentialsFor, signed, timedProof } from './fixtures.mjs';
 
@@ -103,6 +104,30 @@ function badCalls() {
     (v) => adminCenter.handleTokenRequest(v, NOW), 'invalid_argument');
   add('Integration.handleTokenRequest now', NOT_TIMES,
     (v) => adminCenter.handleTokenRequest('grant_type=client_credentials', v), 'invalid_time');
+
+  // The edge gate and the clients built on it (js/clients.mjs). None of these reaches the network.
+  const gate = new Gate(CONFIG, CREDS);
+  add('new Gate config', badConfigs, (v) => new Gate(v, CREDS), 'invalid_config');
+  add('new Gate credentials', [...NOT_OBJECTS, {}, { app_secret: 5 }], (v) => new Gate(CONFIG, v), 'invalid_credentials');
+  add('new Gate opts', [42, 'x', true, []], (v) => new Gate(CONFIG, CREDS, v), 'invalid_argument');
+  add('new Gate opts.directory', [42, 'x', { groups: 'x' }, { nope: [] }], (v) => new Gate(CONFIG, CREDS, { directory: v }), 'invalid_request');
+  add('Gate.handle', [...NOT_OBJECTS, {}, { method: 'GET' }, { method: 'GET', url: 5 }, { method: 'GET', url: '/', extra: 1 }],
+    (v) => gate.handle(v), 'invalid_request');
+  add('Gate.handle now', ['x', -1, 1.5e12, {}], (v) => gate.handle({ method: 'GET', url: '/', now: v }), 'invalid_time');
+  add('createGate', [...NOT_OBJECTS, { config: CONFIG, credentials: CREDS, clientIp: 'x' }], (v) => createGate(v), 'invalid_argument');
+  add('createGate config', badConfigs, (v) => createGate({ config: v, credentials: CREDS }), 'invalid_config');
+  const env = { access_token: 't', app_secret: 's' };
+  add('preRequest request', [...NOT_OBJECTS, { url: 42 }, { url: {} }], (v) => preRequest(v, env), 'invalid_argument');
+  add('preRequest environment', NOT_OBJECTS, (v) => preRequest({ url: '/me' }, v), 'invalid_argument');
+  add('preRequest environment.access_token', NOT_STRINGS, (v) => preRequest({ url: '/me' }, { ...env, access_token: v }), 'invalid_argument');
+  add('preRequest environment.app_secret', NOT_STRINGS, (v) => preRequest({ url: '/me' }, { ...env, app_secret: v }), 'invalid_argument');
+  add('preRequest environment.config', ['not json', 42, true, []], (v) => preRequest({ url: '/me' }, { ...env, config: v }), 'invalid_config');
+  add('preRequest opts.now', NOT_TIMES, (v) => preRequest({ url: '/me' }, env, { now: v }), 'invalid_time');
+  add('signedFetch input', NOT_STRINGS, (v) => signedFetch(v, undefined, { access_token: 't', app_secret: 's' }), 'invalid_argument');
+  add('signedFetch init', [42, 'x', true], (v) => signedFetch('http://127.0.0.1:9/', v, { access_token: 't', app_secret: 's' }), 'invalid_argument');
+  add('signedFetch creds', NOT_OBJECTS, (v) => signedFetch('http://127.0.0.1:9/', undefined, v), 'invalid_argument');
+  add('runtimeClientIp', NOT_OBJECTS, (v) => runtimeClientIp(v), 'invalid_argument');
+  add('toNodeListener', [undefined, null, 42, 'x', true, [], {}, Symbol('h'), 10n], (v) => toNodeListener(v), 'invalid_argument');
   return calls;
 }
 

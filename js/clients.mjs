@@ -1,0 +1,262 @@
+// appgrant's clients: what a Postman-style pre-request script does, a fetch that signs every
+// call, and the edge gate as a standard fetch handler. Only adapters live here: every decision,
+// proof and error comes from the wasm core. Web-standard APIs only (fetch, Request, Response,
+// URL), so the same file runs in Node 20, Deno, Bun, workerd and browsers.
+//
+// tools/build-pkg.mjs copies this file into the package as clients.js (ES module, beside the
+// web glue) and derives clients.cjs from it (CommonJS, beside the Node glue): keep to one
+// `import { … } from './appgrant.js';` line and `export function` declarations.
+import { Gate, ProofSigner, signRequest, validate } from './appgrant.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const MAX_FORM_BYTES = 1024 * 1024;
+const NO_BODY = new Set(['GET', 'HEAD']);
+
+function fail(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+function requiredString(value, what) {
+  if (typeof value !== 'string' || value === '') throw fail('invalid_argument', `${what} must be a non-empty string`);
+  return value;
+}
+
+// Postman's Url objects and Bruno's getters hand over something with its own toString().
+function urlText(url, what) {
+  if (typeof url === 'string') return url;
+  if (url instanceof URL) return url.href;
+  if (typeof url === 'object' && url !== null && typeof url.toString === 'function' && url.toString !== Object.prototype.toString) return String(url);
+  throw fail('invalid_argument', `${what} must be a URL string`);
+}
+
+// Environment variables are strings in Postman and Bruno: a config may arrive as JSON text.
+function jsonish(value, what) {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw fail('invalid_config', `${what} is a string but not JSON`);
+  }
+}
+
+// `params` as Postman lists them ([{ key, value, disabled }]) or as a plain object.
+function withParams(url, params) {
+  if (params == null) return url;
+  const entries = Array.isArray(params)
+    ? params.filter((p) => p && !p.disabled).map((p) => [p.key, p.value])
+    : Object.entries(params);
+  if (entries.length === 0) return url;
+  const [beforeFragment, fragment] = splitOnce(url, '#');
+  const extra = entries.map(([k, v]) => `${encodeURIComponent(String(k))}=${encodeURIComponent(String(v ?? ''))}`).join('&');
+  const joined = beforeFragment.includes('?') ? `${beforeFragment}${beforeFragment.endsWith('?') ? '' : '&'}${extra}` : `${beforeFragment}?${extra}`;
+  return fragment === undefined ? joined : `${joined}#${fragment}`;
+}
+
+function splitOnce(text, separator) {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+// The call as a config `uses` entry: the path and the fields it reads, never its credentials.
+function useOf(method, url, node) {
+  const parsed = new URL(url, 'http://relative.invalid');
+  const fields = parsed.searchParams.getAll('fields').join(',');
+  return { method, path: parsed.pathname, ...(fields ? { fields } : {}), ...(node ? { node } : {}) };
+}
+
+/**
+ * The job of a Postman pre-request script: sign `request` with the environment's token and app
+ * secret, return the signed request and the variables to set, and warn when the environment's
+ * integration config does not grant what the call needs.
+ */
+export function preRequest(request, environment, opts) {
+  if (!request || typeof request !== 'object') throw fail('invalid_argument', 'request must be an object { method, url, params?, headers? }');
+  if (!environment || typeof environment !== 'object') throw fail('invalid_argument', 'environment must be an object { access_token, app_secret, config? }');
+  const method = String(request.method ?? 'GET').toUpperCase();
+  const url = withParams(urlText(request.url, 'request.url'), request.params);
+  const token = requiredString(environment.access_token, 'environment.access_token');
+  const signer = new ProofSigner(requiredString(environment.app_secret, 'environment.app_secret'));
+  try {
+    const variables = { access_token: token, ...signer.proof(token, opts?.now) };
+    const signed = signRequest(url, { access_token: token, app_secret: environment.app_secret }, { now: variables.appsecret_time });
+    const config = jsonish(environment.config, 'environment.config');
+    return {
+      request: { method, url: signed, headers: request.headers ?? {} },
+      variables,
+      warning: config == null ? null : warningFor(config, useOf(method, url, request.node ?? environment.node)),
+    };
+  } finally {
+    signer.free();
+  }
+}
+
+// The config's own findings are not this call's business: only those about the call, which is
+// appended as the last `uses` entry.
+function warningFor(config, use) {
+  if (typeof config !== 'object' || Array.isArray(config)) throw fail('invalid_config', 'environment.config must be an integration config object');
+  const uses = Array.isArray(config.uses) ? config.uses : [];
+  const at = `/uses/${uses.length}`;
+  const finding = validate({ ...config, uses: [...uses, use] }).find(
+    (d) => d.severity === 'error' && (d.path === at || d.path.startsWith(`${at}/`)),
+  );
+  return finding ? { code: finding.code, message: finding.message } : null;
+}
+
+/**
+ * `fetch`, with `access_token`, `appsecret_proof` and `appsecret_time` set afresh on every call.
+ * Bad arguments throw a coded Error at once, like the rest of the API; the promise rejects only
+ * as fetch's does.
+ */
+export function signedFetch(input, init, creds) {
+  if (!creds || typeof creds !== 'object') throw fail('invalid_argument', 'creds must be an object { access_token, app_secret }');
+  if (init != null && typeof init !== 'object') throw fail('invalid_argument', 'init must be a RequestInit object or undefined');
+  if (!(input instanceof Request)) return fetch(signRequest(urlText(input, 'input'), creds), init ?? undefined);
+  const signed = signRequest(input.url, creds);
+  const body = NO_BODY.has(input.method) ? Promise.resolve(undefined) : input.arrayBuffer();
+  return body.then((bytes) =>
+    fetch(signed, { method: input.method, headers: input.headers, body: bytes, redirect: input.redirect, signal: input.signal, ...init }),
+  );
+}
+
+/**
+ * The client address the runtime vouches for. workerd: `cf-connecting-ip`, which Cloudflare's
+ * edge sets (and overwrites); trusted only there. Deno and the Node listener: `info.remoteAddr`.
+ * Bun: `server.requestIP(request)`. Headers such as X-Forwarded-For are never trusted: any client
+ * can send them. Behind a proxy of your own, pass `clientIp`.
+ */
+export function runtimeClientIp(request, info) {
+  if (!(request instanceof Request)) throw fail('invalid_argument', 'runtimeClientIp needs the fetch Request');
+  if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') return request.headers.get('cf-connecting-ip') ?? undefined;
+  if (typeof info?.remoteAddr?.hostname === 'string') return info.remoteAddr.hostname;
+  if (typeof info?.requestIP === 'function') return info.requestIP(request)?.address ?? undefined;
+  return undefined;
+}
+
+function mediaType(request) {
+  return (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+}
+
+// At most `limit` bytes of the body, as text; null when it is longer.
+async function boundedText(request, limit) {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > limit || !request.body) return declared > limit ? null : '';
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+}
+
+function graphError(status, code, message) {
+  return Response.json({ error: { message, type: 'OAuthException', code } }, { status });
+}
+
+// Hop-by-hop and per-connection headers describe the client's connection, not the call.
+const NOT_FORWARDED = ['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade'];
+
+function upstreamOf(upstream) {
+  if (upstream == null) return null;
+  if (typeof upstream === 'function') return upstream;
+  const base = new URL(urlText(upstream, 'upstream'));
+  return (request) => {
+    const incoming = new URL(request.url);
+    const target = new URL(base);
+    target.pathname = base.pathname.replace(/\/$/, '') + incoming.pathname;
+    target.search = incoming.search;
+    const headers = new Headers(request.headers);
+    for (const name of NOT_FORWARDED) headers.delete(name);
+    const body = NO_BODY.has(request.method) ? undefined : request.body;
+    return fetch(target, { method: request.method, headers, body, redirect: 'manual', ...(body ? { duplex: 'half' } : {}) });
+  };
+}
+
+/**
+ * The edge gate: a fetch handler `(request, info?) => Promise<Response>` that checks every call
+ * as the platform would and answers with Graph's error JSON and status, forwards an allowed call
+ * to `upstream`, or answers 200 with the decision. It serves `POST /work_get_token` for Admin
+ * Center integrations. Works as `export default { fetch: gate }` (workerd), `Deno.serve(gate)`,
+ * `Bun.serve({ fetch: gate })` and, through `toNodeListener`, Node's `http.createServer`.
+ */
+export function createGate(options) {
+  if (!options || typeof options !== 'object' || Array.isArray(options)) throw fail('invalid_argument', 'createGate needs { config, credentials, upstream? }');
+  const { config, credentials, upstream, directory, clientIp = runtimeClientIp, onDecision, maxBodyBytes = MAX_FORM_BYTES } = options;
+  if (typeof clientIp !== 'function') throw fail('invalid_argument', 'clientIp must be a function (request, info) => string | undefined');
+  const gate = new Gate(config, credentials, directory === undefined ? undefined : { directory });
+  const forward = upstreamOf(upstream);
+  return async function appgrantGate(request, info) {
+    let body = null;
+    if (!NO_BODY.has(request.method) && mediaType(request) === FORM) {
+      body = await boundedText(request, maxBodyBytes);
+      if (body === null) return graphError(413, 100, `The request body is larger than ${maxBodyBytes} bytes`);
+    }
+    const answer = gate.handle({
+      method: request.method,
+      url: request.url,
+      body,
+      client_ip: (await clientIp(request, info)) ?? null,
+      authorization: request.headers.get('authorization'),
+    });
+    onDecision?.(answer, request);
+    if (answer.forward && forward) {
+      const passed = body === null ? request : new Request(request.url, { method: request.method, headers: request.headers, body });
+      return forward(passed, answer.decision);
+    }
+    const headers = answer.decision?.reason ? { 'x-appgrant-reason': answer.decision.reason } : {};
+    return Response.json(answer.body, { status: answer.status, headers });
+  };
+}
+
+/**
+ * A fetch handler as a Node `http.createServer` listener. The handler's `info` is
+ * `{ remoteAddr: { hostname, port, transport: 'tcp' } }`, as Deno gives it, from the socket.
+ */
+export function toNodeListener(handler) {
+  if (typeof handler !== 'function') throw fail('invalid_argument', 'toNodeListener needs a fetch handler (request, info) => Response');
+  return (req, res) => {
+    const headers = new Headers();
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    const method = req.method ?? 'GET';
+    const chunks = req[Symbol.asyncIterator]();
+    const body = NO_BODY.has(method)
+      ? undefined
+      : new ReadableStream({
+          async pull(controller) {
+            const { value, done } = await chunks.next();
+            if (done) controller.close();
+            else controller.enqueue(new Uint8Array(value));
+          },
+          cancel() {
+            req.destroy();
+          },
+        });
+    const url = `http://${headers.get('host') ?? 'localhost'}${req.url ?? '/'}`;
+    const info = { remoteAddr: { hostname: req.socket.remoteAddress, port: req.socket.remotePort, transport: 'tcp' } };
+    Promise.resolve()
+      .then(() => handler(new Request(url, { method, headers, body, ...(body ? { duplex: 'half' } : {}) }), info))
+      .then(async (response) => {
+        res.statusCode = response.status;
+        for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);
+        const cookies = response.headers.getSetCookie?.() ?? [];
+        if (cookies.length) res.setHeader('set-cookie', cookies);
+        if (response.body) for await (const chunk of response.body) res.write(chunk);
+        res.end();
+      })
+      .catch((error) => {
+        if (res.headersSent) return res.destroy(error);
+        res.statusCode = 500;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ error: { message: 'The gate failed to answer', type: 'OAuthException', code: 2 } }));
+      });
+  };
+}
