@@ -69,10 +69,13 @@ test('the playground page generates an appsecret_proof for a typed token and sec
   try {
     const token = 'EAAB-typed-token';
     const secret = 'typed app secret';
-    await page.getByLabel('Access token').fill(token);
-    await page.getByLabel('App secret').fill(secret);
-    await page.getByLabel('appsecret_time').fill('1764000123');
-    const button = page.getByRole('button', { name: 'Generate proof' });
+    // The proof generator is the playground's Proofs view.
+    await page.getByRole('tab', { name: 'Proofs' }).click({ timeout: 30_000 });
+    const view = page.locator('#view-proofs');
+    await view.getByLabel('Access token').fill(token);
+    await view.getByLabel('App secret').fill(secret);
+    await view.getByLabel('appsecret_time').fill('1764000123');
+    const button = view.getByRole('button', { name: 'Generate proof' });
     await button.click({ timeout: 30_000 });
     const proof = page.locator('#proof');
     await proof.waitFor({ state: 'visible', timeout: 10_000 });
@@ -81,7 +84,7 @@ test('the playground page generates an appsecret_proof for a typed token and sec
     assert.equal(await page.locator('#proof-time').textContent(), '1764000123');
 
     // Empty time means now: the shown time is the clock's, and the proof matches it.
-    await page.getByLabel('appsecret_time').fill('');
+    await view.getByLabel('appsecret_time').fill('');
     const now = Math.floor(Date.now() / 1000);
     await button.click();
     const shownTime = Number(await page.locator('#proof-time').textContent());
@@ -89,9 +92,9 @@ test('the playground page generates an appsecret_proof for a typed token and sec
     assert.equal(await proof.textContent(), expectedProof(token, secret, shownTime));
 
     // A malformed time is refused with the API's error code, and the secret is not echoed.
-    await page.getByLabel('appsecret_time').fill('not a time');
+    await view.getByLabel('appsecret_time').fill('not a time');
     await button.click();
-    const alert = page.getByRole('alert');
+    const alert = view.getByRole('alert');
     await alert.waitFor({ state: 'visible', timeout: 10_000 });
     const message = await alert.textContent();
     assert.match(message, /^[a-z_]+: /);
