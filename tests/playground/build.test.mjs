@@ -2,25 +2,13 @@
 // severity that point at their field, and the fixes they suggest. Also the page-wide basics:
 // labels on every input, keyboard navigation of the views.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { codes, diagnostics, eventually, launch, openPage, screenshot, serve } from './helpers.mjs';
+import { test } from 'node:test';
+import { codes, diagnostics, eventually, openPage, playground, screenshot } from './helpers.mjs';
 
-let browser;
-let server;
-let origin;
-
-before(async () => {
-  browser = await launch();
-  ({ server, origin } = await serve());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = playground();
 
 test('every input, select and textarea has a label, and the views are tabs reachable by keyboard', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')]
@@ -51,7 +39,7 @@ test('every input, select and textarea has a label, and the views are tabs reach
 });
 
 test('the catalog shows what each permission allows, the operations needing it, implications and options', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     const row = page.locator('#perm-row-manage_work_profiles');
     assert.match(await row.textContent(), /Manage Work Profiles/);
@@ -77,7 +65,7 @@ test('the catalog shows what each permission allows, the operations needing it, 
 });
 
 test('diagnostics update as the user types, grouped by severity, pointing at their field with a fix', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     assert.equal(await page.locator('#diag-summary').textContent(), 'No findings: this configuration passes every check.');
     const build = page.locator('#view-build');

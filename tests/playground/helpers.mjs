@@ -6,23 +6,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 import { startServer } from '../../tools/serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../runtime/harness.mjs';
 
 export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const OUT = join(repo, 'test-output', 'playground');
 export const PLAYGROUND_HTML = join(repo, 'pkg', 'playground.html');
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
 
 // Values typed as credentials; tests check they never reach the link, the file or the storage.
 export const SECRET = 'pg-secret-7Zq81xW';
@@ -36,6 +27,20 @@ export async function launch() {
   assert.ok(existsSync(join(repo, 'www', 'gen', 'appgrant.mjs')), 'www/gen/ is missing: run ./dev build');
   mkdirSync(OUT, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/** One browser and one dev server for a test file, started before its tests, stopped after. */
+export function playground() {
+  const env = {};
+  before(async () => {
+    env.browser = await launch();
+    Object.assign(env, await serve());
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.close();
+  });
+  return env;
 }
 
 export async function serve() {

@@ -1,27 +1,15 @@
 // 5. Least privilege: the minimal permission set for the operations typed, the reason a line
 // matched nothing, the permissions × operations matrix, and applying the set to the integration.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { diagnostics, launch, openPage, openView, screenshot, serve } from './helpers.mjs';
+import { test } from 'node:test';
+import { diagnostics, openPage, openView, playground, screenshot } from './helpers.mjs';
 
-let browser;
-let server;
-let origin;
-
-before(async () => {
-  browser = await launch();
-  ({ server, origin } = await serve());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = playground();
 
 const minimalSet = (page) => page.locator('#least-perms li code').allTextContents();
 
 test('the minimal permission set, unmatched calls explained, the matrix, and applying the set', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     const view = await openView(page, 'Least privilege');
     const uses = view.getByLabel('Operations the integration calls');

@@ -4,23 +4,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { PLAYGROUND_HTML, SECRET, T0, TOKEN, hmacHex, launch, openPage, openView, repo, screenshot, serve } from './helpers.mjs';
+import { PLAYGROUND_HTML, SECRET, T0, TOKEN, hmacHex, openPage, openView, playground, repo, screenshot } from './helpers.mjs';
 
-let browser;
-let server;
-let origin;
-
-before(async () => {
-  browser = await launch();
-  ({ server, origin } = await serve());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = playground();
 
 const cspOf = (html) => html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)?.[1] ?? '';
 const directives = (csp) => Object.fromEntries(csp.split(/\s*;\s*/).map((d) => d.split(/\s+/)).map(([name, ...values]) => [name, values]));
@@ -60,7 +48,7 @@ test('both pages declare connect-src none; the single file references nothing ou
 });
 
 test('pkg/playground.html from file://, network blocked: every view works, nothing is requested', async () => {
-  const context = await browser.newContext({ offline: true, viewport: { width: 375, height: 812 }, colorScheme: 'dark', acceptDownloads: true });
+  const context = await env.browser.newContext({ offline: true, viewport: { width: 375, height: 812 }, colorScheme: 'dark', acceptDownloads: true });
   const outside = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -127,7 +115,7 @@ test('pkg/playground.html from file://, network blocked: every view works, nothi
 });
 
 test('the served page gets its wasm without fetch, and may not connect anywhere, not even to itself', async () => {
-  const { context, page, problems, requests } = await openPage(browser, `${origin}/`, { width: 1440, colorScheme: 'dark' });
+  const { context, page, problems, requests } = await openPage(env.browser, `${env.origin}/`, { width: 1440, colorScheme: 'dark' });
   try {
     assert.equal(await page.locator('#diag-summary').textContent(), 'No findings: this configuration passes every check.');
     // The page's own modules only; the wasm comes inside one of them.
@@ -136,11 +124,11 @@ test('the served page gets its wasm without fetch, and may not connect anywhere,
     assert.deepEqual(paths.filter((p) => !/^\/(|app\.js|style\.css|js\/[a-z]+\.js|gen\/appgrant(-glue\.js|\.mjs))$/.test(p)), []);
     await screenshot(page, 'build-1440-dark');
     assert.deepEqual(problems, []);
-    assert.deepEqual(await connectionRefused(page, `${origin}/index.html`), ['refused', 'connect-src']);
+    assert.deepEqual(await connectionRefused(page, `${env.origin}/index.html`), ['refused', 'connect-src']);
   } finally {
     await context.close();
   }
-  const small = await openPage(browser, `${origin}/`, { width: 375, height: 812 });
+  const small = await openPage(env.browser, `${env.origin}/`, { width: 375, height: 812 });
   try {
     const view = await openView(small.page, 'Tokens');
     await view.getByLabel(/^App secret shared/).fill(SECRET);

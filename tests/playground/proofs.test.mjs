@@ -1,26 +1,14 @@
 // 3. Proofs: generation with a live countdown to the 300 s expiry (on the page's simulated clock),
 // the legacy form beside it, verification of a pasted proof, and a signed URL to copy.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SECRET, T0, TOKEN, hmacHex, launch, openPage, openView, screenshot, serve } from './helpers.mjs';
+import { test } from 'node:test';
+import { SECRET, T0, TOKEN, hmacHex, openPage, openView, playground, screenshot } from './helpers.mjs';
 
-let browser;
-let server;
-let origin;
-
-before(async () => {
-  browser = await launch();
-  ({ server, origin } = await serve());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = playground();
 
 test('a generated proof counts down to its expiry, beside the legacy form, and verifies', async () => {
   // The page's clock starts at T0 and only moves when the test says so.
-  const { context, page, problems } = await openPage(browser, `${origin}/`, { clock: T0 });
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`, { clock: T0 });
   try {
     const view = await openView(page, 'Proofs');
     await view.getByLabel('Access token').fill(TOKEN);
@@ -65,7 +53,7 @@ test('a generated proof counts down to its expiry, beside the legacy form, and v
 });
 
 test('a URL is signed with the token, the proof and its time, and copied', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`, { permissions: ['clipboard-read', 'clipboard-write'] });
   try {
     const view = await openView(page, 'Proofs');
     await view.getByLabel('Access token').fill(TOKEN);

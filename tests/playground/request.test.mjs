@@ -1,22 +1,10 @@
 // 2. Try a request: the decision, the trace of all seven checks and the Graph error, for calls
 // typed or picked from the catalog, against the integration of the Build view.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SECRET, T0, TOKEN, launch, openPage, openView, screenshot, serve } from './helpers.mjs';
+import { test } from 'node:test';
+import { SECRET, T0, TOKEN, openPage, openView, playground, screenshot } from './helpers.mjs';
 
-let browser;
-let server;
-let origin;
-
-before(async () => {
-  browser = await launch();
-  ({ server, origin } = await serve());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = playground();
 
 // What the trace list shows: check name -> its state word.
 async function trace(page) {
@@ -29,7 +17,7 @@ const verdict = (page) => page.locator('#req-decision .verdict').textContent();
 const graphError = async (page) => JSON.parse(await page.locator('#req-error').textContent()).error;
 
 test('a request is decided check by check, with the error the platform would return', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     const view = await openView(page, 'Request');
     await view.getByLabel('Time of the request').fill(String(T0));

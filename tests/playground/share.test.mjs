@@ -3,22 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { OUT, SECRET, T0, TOKEN, launch, openPage, openView, screenshot, serve, stateOf } from './helpers.mjs';
+import { test } from 'node:test';
+import { OUT, SECRET, T0, TOKEN, openPage, openView, playground, screenshot, stateOf } from './helpers.mjs';
 
-let browser;
-let server;
-let origin;
-
-before(async () => {
-  browser = await launch();
-  ({ server, origin } = await serve());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = playground();
 
 const CREDENTIALS = [SECRET, TOKEN];
 function assertNoCredentials(text, where) {
@@ -26,7 +14,7 @@ function assertNoCredentials(text, where) {
 }
 
 test('the link, the exported file and the storage keep the state, never the secret or a token', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     // Edits across views, credentials typed in every field that takes one.
     const build = page.locator('#view-build');
@@ -80,7 +68,7 @@ test('the link, the exported file and the storage keep the state, never the secr
     await screenshot(page, 'share-1440-light');
 
     // The link opened in a fresh browser context restores the state on its view.
-    const other = await openPage(browser, url);
+    const other = await openPage(env.browser, url);
     try {
       assert.ok(await other.page.getByRole('tabpanel', { name: 'Share' }).isVisible());
       await other.page.getByRole('tab', { name: 'Build' }).click();
@@ -95,7 +83,7 @@ test('the link, the exported file and the storage keep the state, never the secr
     }
 
     // Reloading without a fragment: the state comes back from storage.
-    await page.goto(`${origin}/`);
+    await page.goto(`${env.origin}/`);
     await page.locator('#status').waitFor({ state: 'hidden' });
     await page.getByRole('tab', { name: 'Build' }).click();
     assert.equal(await page.locator('#view-build').getByLabel('Name', { exact: true }).inputValue(), 'Shared bot');
@@ -106,7 +94,7 @@ test('the link, the exported file and the storage keep the state, never the secr
 });
 
 test('importing a file or pasted JSON restores it; a config holding a secret is refused', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     const share = await openView(page, 'Share');
     const exported = JSON.parse(await page.locator('#export-preview').textContent());
@@ -146,7 +134,7 @@ test('importing a file or pasted JSON restores it; a config holding a secret is 
     assert.match(await page.locator('#import-result').textContent(), /^Not imported: the pasted JSON is not JSON/);
 
     // A link whose state cannot be read falls back to the defaults and says why.
-    await page.goto(`${origin}/#state=${Buffer.from(JSON.stringify({ format: 'appgrant-playground', config: { product: 'nope' } })).toString('base64url')}`);
+    await page.goto(`${env.origin}/#state=${Buffer.from(JSON.stringify({ format: 'appgrant-playground', config: { product: 'nope' } })).toString('base64url')}`);
     await page.locator('#status').waitFor({ state: 'hidden' });
     assert.match(await page.locator('#notice').textContent(), /^The link's state was not loaded \(the config cannot be imported: \/product: /);
     assert.deepEqual(problems, []);

@@ -1,22 +1,10 @@
 // 4. Tokens: both products' lifecycles on the simulated clock: issue, reset, the Admin Center
 // token endpoint, the 2-hour expiry, a second token invalidating the first, the secret reset.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SECRET, T0, launch, openPage, openView, screenshot, serve } from './helpers.mjs';
+import { test } from 'node:test';
+import { SECRET, T0, openPage, openView, playground, screenshot } from './helpers.mjs';
 
-let browser;
-let server;
-let origin;
-
-before(async () => {
-  browser = await launch();
-  ({ server, origin } = await serve());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = playground();
 
 // The token table as the user reads it: [label, expires, status word].
 async function tokens(page) {
@@ -33,7 +21,7 @@ async function setClock(view, seconds) {
 }
 
 test('Workplace: one app token that never expires, replaced only by a reset', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     const view = await openView(page, 'Tokens');
     assert.match(await page.locator('#tokens-product').textContent(), /Workplace\. The app token never expires/);
@@ -79,7 +67,7 @@ test('Workplace: one app token that never expires, replaced only by a reset', as
 });
 
 test('Admin Center: the token endpoint, 2-hour tokens, one active token, secret reset', async () => {
-  const { context, page, problems } = await openPage(browser, `${origin}/`);
+  const { context, page, problems } = await openPage(env.browser, `${env.origin}/`);
   try {
     // An Admin Center integration: manage_accounts, an allow-list, no uses.
     const build = page.locator('#view-build');

@@ -7,19 +7,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../tools/serve.mjs';
-import { assertProbe, expectedProof, here, pkgDir, repo } from './harness.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertProbe, expectedProof, here, pkgDir, repo } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
 
 let server;
 let origin;

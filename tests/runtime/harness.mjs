@@ -69,3 +69,17 @@ export async function withTimeout(promise, ms, what) {
     clearTimeout(timer);
   }
 }
+
+// Debian's Chromium and the flags every browser test launches it with: headless, no sandbox (root),
+// and nothing that reaches for the network on its own.
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
