@@ -32,17 +32,23 @@ const MIME = {
   '.ico': 'image/x-icon',
 };
 
-// The playground computes everything locally: it may load its own files and compile wasm, nothing else.
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// The playground (the '/' root) computes everything locally: it may load its own files and
+// compile wasm, and connect nowhere. Pages under the other roots (the package's test fixtures)
+// may also fetch the package's .wasm from this origin.
+const policy = (connect) =>
+  [
+    "default-src 'none'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src ${connect}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+export const CSP = policy("'none'");
+export const PACKAGE_CSP = policy("'self'");
+const cspFor = (prefix) => (prefix === '/' ? CSP : PACKAGE_CSP);
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CSP,
@@ -75,7 +81,7 @@ export function mapPath(urlPath, roots) {
   }
   const root = resolve(roots[prefix]);
   const file = resolve(root, ...segments);
-  return file === root || file.startsWith(root + sep) ? { root, file } : null;
+  return file === root || file.startsWith(root + sep) ? { prefix, root, file } : null;
 }
 
 // Resolves symlinks too: a link inside a root must not lead outside it.
@@ -117,6 +123,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', roots = DEFAULT_R
     }
     res.writeHead(200, {
       ...SECURITY_HEADERS,
+      'Content-Security-Policy': cspFor(target.prefix),
       'Content-Type': MIME[extname(found.file)] ?? 'application/octet-stream',
       'Content-Length': found.size,
     });

@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CSP, mapPath, startServer } from '../../tools/serve.mjs';
+import { CSP, PACKAGE_CSP, mapPath, startServer } from '../../tools/serve.mjs';
 import { pkgDir, repo } from './harness.mjs';
 
 let server;
@@ -59,12 +59,15 @@ test('serves the page, the package entries and the wasm with their MIME types an
     const res = await get(path);
     assert.equal(res.status, 200, path);
     assert.equal(res.headers['content-type'], type, path);
-    assert.equal(res.headers['content-security-policy'], CSP, path);
+    assert.equal(res.headers['content-security-policy'], path.startsWith('/pkg/') ? PACKAGE_CSP : CSP, path);
     assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
   }
-  assert.match(CSP, /script-src 'self' 'wasm-unsafe-eval'/);
-  const sources = CSP.split(/[;\s]+/);
-  assert.ok(!sources.includes("'unsafe-inline'") && !sources.includes("'unsafe-eval'"), CSP);
+  assert.match(CSP, /connect-src 'none'/, 'the playground may connect nowhere');
+  for (const policy of [CSP, PACKAGE_CSP]) {
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
+    const sources = policy.split(/[;\s]+/);
+    assert.ok(!sources.includes("'unsafe-inline'") && !sources.includes("'unsafe-eval'"), policy);
+  }
 });
 
 test('refuses every way out of the served roots', async () => {
@@ -104,9 +107,9 @@ test('lists no directories and answers only GET and HEAD', async () => {
 
 test('mapPath keeps decoded paths inside their root', () => {
   const roots = { '/pkg/': '/srv/pkg', '/': '/srv/www' };
-  assert.deepEqual(mapPath('/pkg/a/b.js', roots), { root: '/srv/pkg', file: '/srv/pkg/a/b.js' });
-  assert.deepEqual(mapPath('/a%20b.html', roots), { root: '/srv/www', file: '/srv/www/a b.html' });
-  assert.deepEqual(mapPath('/pkg//x.js', roots), { root: '/srv/pkg', file: '/srv/pkg/x.js' });
+  assert.deepEqual(mapPath('/pkg/a/b.js', roots), { prefix: '/pkg/', root: '/srv/pkg', file: '/srv/pkg/a/b.js' });
+  assert.deepEqual(mapPath('/a%20b.html', roots), { prefix: '/', root: '/srv/www', file: '/srv/www/a b.html' });
+  assert.deepEqual(mapPath('/pkg//x.js', roots), { prefix: '/pkg/', root: '/srv/pkg', file: '/srv/pkg/x.js' });
   for (const bad of ['/pkg/../x', '/pkg/%2e%2e/x', '/pkg/a%2fb', '/a%5cb', '/%00', '/%E0%A4%A']) {
     assert.equal(mapPath(bad, roots), null, bad);
   }
