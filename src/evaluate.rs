@@ -5,18 +5,21 @@
 //! the trace, so a decision explains itself. A `Policy` is a config compiled
 //! once (allow-list ranges, group set, effective permissions) so that many
 //! requests are evaluated without re-reading it.
+//!
+//! A check's outcome carries what its trace line says as data (`Detail`);
+//! the text is written only when a trace is asked for, so `decide` answers
+//! without formatting or allocating anything.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::catalog::{self, Auth, GroupScope, Operation, PermissionSet, Product, TargetRule, When};
+use crate::catalog::{self, Auth, GroupScope, PermissionIndex, PermissionSet, Product, TargetRule, When, PERMISSIONS};
 use crate::config::{Config, GroupMode};
-use crate::ip::{self, AllowList};
+use crate::ip::{self, AllowList, EntryError};
 use crate::proof::{ProofParams, TimeValue, VerifyOptions};
 use crate::reason::{DenyReason, GraphError};
-use crate::request::{AuthMethod, Param, PostPlace, Request, Resolution, Thread, TimeParam};
+use crate::request::{AuthMethod, Lookup, Param, PostPlace, Request, Resolution, Route, TargetUser, Thread, TimeParam, Unresolved, MAX_SEGMENTS};
 use crate::token::{self, Credentials, TokenStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -38,6 +41,16 @@ pub struct Decision {
     pub error: Option<GraphError>,
 }
 
+/// A decision without its trace: what it rests on, as catalog indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub reason: Option<DenyReason>,
+    /// Position in `OPERATIONS`.
+    pub operation: Option<usize>,
+    /// Position in `PERMISSIONS`.
+    pub permission: Option<PermissionIndex>,
+}
+
 /// A config read once: allow-list ranges, group set and effective
 /// permissions ready for many decisions. Secrets stay outside it and are
 /// passed per call, so one compiled config serves an `Integration` whose
@@ -46,104 +59,199 @@ pub struct Decision {
 pub struct Policy {
     pub config: Config,
     allow: AllowList,
-    groups: HashSet<String>,
+    /// Sorted and deduplicated: a lookup is a binary search, however many
+    /// groups there are.
+    groups: Vec<String>,
     effective: PermissionSet,
 }
 
 impl Policy {
     pub fn new(config: Config) -> Policy {
         let allow = AllowList::new(config.ip_allowlist.iter().map(|e| e.value.net()));
-        let groups = config.groups.iter().map(|g| g.value.clone()).collect();
+        let mut groups: Vec<String> = config.groups.iter().map(|g| g.value.clone()).collect();
+        groups.sort_unstable();
+        groups.dedup();
         let effective = config.effective();
         Policy { config, allow, groups, effective }
     }
 
     /// `clock` is the current time, used when the request gives no `now`.
     pub fn evaluate(&self, request: &Request, credentials: Option<&Credentials>, clock: i64) -> Decision {
-        let resolution = request.target.as_ref().ok().map(|segments| {
-            crate::request::resolve(&request.method, segments, request.node, &request.directory)
+        let mut trace = Vec::with_capacity(CHECKS.len());
+        let verdict = self.run(request, credentials, clock, |name, outcome, ctx| {
+            let (ok, skipped, detail) = match outcome {
+                Pass(d) => (true, false, d),
+                Skip(d) => (true, true, d),
+                Deny(_, d) => (false, false, d),
+            };
+            trace.push(Check { check: name, ok, skipped, detail: detail.render(ctx) });
         });
+        Decision {
+            allowed: verdict.reason.is_none(),
+            reason: verdict.reason,
+            operation: verdict.operation.and_then(|i| catalog::OPERATIONS.get(i)).map(|o| o.id),
+            permission: verdict.permission.and_then(|i| PERMISSIONS.get(i)).map(|p| p.id),
+            trace,
+            error: verdict.reason.map(DenyReason::graph_error),
+        }
+    }
+
+    /// The decision of `evaluate` without its trace: nothing is formatted.
+    pub fn decide(&self, request: &Request, credentials: Option<&Credentials>, clock: i64) -> Verdict {
+        self.run(request, credentials, clock, |_, _, _| {})
+    }
+
+    /// Runs the checks in order, showing each outcome to `observe`, until one denies.
+    fn run(&self, request: &Request, credentials: Option<&Credentials>, clock: i64, mut observe: impl FnMut(&'static str, &Outcome, &Ctx)) -> Verdict {
+        let segments = request.target.as_ref().ok().map(|t| t.segment_array());
         let mut ctx = Ctx {
             policy: self,
             credentials,
             request,
             now: request.now.unwrap_or(clock),
-            resolution,
+            segments: segments.flatten().unwrap_or(([""; MAX_SEGMENTS], 0)),
+            resolution: None,
             permission: None,
-            candidates: Vec::new(),
+            candidates: 0,
         };
-        let mut trace = Vec::with_capacity(CHECKS.len());
+        ctx.resolution = match segments {
+            None => None,
+            Some(None) => Some(Resolution::Unknown(Unresolved::NoPath)),
+            Some(Some(_)) => Some(ctx.lookup().resolve()),
+        };
+        let mut reason = None;
         for (name, check) in CHECKS {
-            match check(&mut ctx) {
-                Outcome::Pass(detail) => trace.push(Check { check: name, ok: true, skipped: false, detail }),
-                Outcome::Skip(detail) => trace.push(Check { check: name, ok: true, skipped: true, detail }),
-                Outcome::Deny(reason, detail) => {
-                    trace.push(Check { check: name, ok: false, skipped: false, detail });
-                    return Decision {
-                        allowed: false,
-                        reason: Some(reason),
-                        operation: ctx.operation().map(|o| o.id),
-                        permission: ctx.permission,
-                        trace,
-                        error: Some(reason.graph_error()),
-                    };
-                }
+            let outcome = check(&mut ctx);
+            observe(name, &outcome, &ctx);
+            if let Deny(r, _) = outcome {
+                reason = Some(r);
+                break;
             }
         }
-        Decision {
-            allowed: true,
-            reason: None,
-            operation: ctx.operation().map(|o| o.id),
-            permission: ctx.permission,
-            trace,
-            error: None,
-        }
+        Verdict { reason, operation: ctx.route().map(|r| r.index), permission: ctx.permission }
     }
 }
 
-enum Outcome {
-    Pass(String),
-    Skip(String),
-    Deny(DenyReason, String),
+enum Outcome<'a> {
+    Pass(Detail<'a>),
+    Skip(Detail<'a>),
+    Deny(DenyReason, Detail<'a>),
 }
 use Outcome::{Deny, Pass, Skip};
+
+/// What a trace line says, as data; `render` writes it.
+#[derive(Clone, Copy)]
+enum Detail<'a> {
+    ByAppCredentials,
+    NoTokens,
+    NoAccessToken,
+    TokenTwice,
+    TokenActive { issued_at: i64, expires_at: Option<i64> },
+    TokenExpired { expired_at: i64 },
+    TokenNotActive,
+    SourceIpRequired,
+    NoSourceIp,
+    SourceIpUnreadable(EntryError),
+    AllowListRequired,
+    NoAllowList(IpAddr),
+    InAllowList(IpAddr),
+    NotInAllowList(IpAddr),
+    ProofRequired,
+    NoProof,
+    NoSecretForProof,
+    ProofTwice,
+    TimeWithoutProof,
+    TimeTwice,
+    ProofValid,
+    ProofRefused(DenyReason),
+    PathRefused(&'a str),
+    PathUnreadable,
+    Unresolved(Unresolved),
+    Ambiguous(&'a str),
+    NotInProduct,
+    OperationFound,
+    NoOperation,
+    NoPermissionNeeded,
+    FieldsAllowed,
+    FieldsMissing,
+    Granted,
+    /// A held grant (index into the operation's list) that its condition blocks.
+    Blocked(usize),
+    /// The grants (a mask over the operation's list) that would cover the call.
+    Missing(u32),
+    NotGroupScoped,
+    AllGroupsAccess,
+    AllGroupsNeeded,
+    PermissionNotGroupScoped(PermissionIndex),
+    PostOnTimeline,
+    AnyGroup(PermissionIndex),
+    GroupEnabled(PermissionIndex, &'a str),
+    GroupNotEnabled(&'a str),
+    PostGroupUnknown,
+    NoCandidate,
+    NoTargetRule,
+    NoTargetUser,
+    Unclaimed,
+    ClaimedCannotBeDeleted,
+    EligibleUser,
+    NotEligible(TargetUser),
+}
 
 struct Ctx<'a> {
     policy: &'a Policy,
     credentials: Option<&'a Credentials>,
     request: &'a Request,
     now: i64,
-    resolution: Option<Resolution>,
+    segments: ([&'a str; MAX_SEGMENTS], usize),
+    resolution: Option<Resolution<'a>>,
     /// The permission the decision rests on (reported in the decision).
-    permission: Option<&'static str>,
-    /// Every held permission that covers the call, in catalog order: the
-    /// group check accepts the first whose group rule passes, so holding
-    /// more permissions never narrows access.
-    candidates: Vec<&'static str>,
+    permission: Option<PermissionIndex>,
+    /// Every held permission that covers the call, as a mask over the
+    /// operation's grants (catalog order): the group check accepts the
+    /// first whose group rule passes, so holding more permissions never
+    /// narrows access.
+    candidates: u32,
 }
 
-impl Ctx<'_> {
-    fn operation(&self) -> Option<&'static Operation> {
-        match &self.resolution {
-            Some(Resolution::Found { operation, .. }) => Some(operation),
+impl<'a> Ctx<'a> {
+    fn lookup(&self) -> Lookup<'_, 'a> {
+        let segments = self.segments.0.get(..self.segments.1).unwrap_or_default();
+        Lookup::new(&self.request.method, segments, self.request.node, &self.request.directory)
+    }
+    fn route(&self) -> Option<&'static Route> {
+        match self.resolution {
+            Some(Resolution::Found { route, .. }) => Some(route),
             _ => None,
         }
     }
-    fn path_id(&self) -> Option<&str> {
-        match &self.resolution {
-            Some(Resolution::Found { id, .. }) => id.as_deref(),
+    fn path_id(&self) -> Option<&'a str> {
+        match self.resolution {
+            Some(Resolution::Found { id, .. }) => id,
             _ => None,
         }
     }
     fn by_app_credentials(&self) -> bool {
-        self.operation().is_some_and(|o| o.auth == Auth::AppCredentials)
+        self.route().is_some_and(|r| r.operation.auth == Auth::AppCredentials)
     }
     fn product(&self) -> Product {
         self.policy.config.product
     }
+    /// The held grants of the route in `mask`, as permission indices in order.
+    fn grants(&self, mask: u32) -> impl Iterator<Item = PermissionIndex> + 'static {
+        self.route().into_iter().flat_map(|r| r.grants.iter().copied()).enumerate().filter(move |&(i, _)| mask & bit(i) != 0).map(|(_, p)| p)
+    }
 }
 
-type CheckFn = fn(&mut Ctx) -> Outcome;
+/// The bit of the `i`th grant of an operation in a grant mask.
+fn bit(i: usize) -> u32 {
+    u32::try_from(i).ok().and_then(|i| 1u32.checked_shl(i)).unwrap_or(0)
+}
+
+fn id(permission: PermissionIndex) -> &'static str {
+    PERMISSIONS.get(permission).map_or("?", |p| p.id)
+}
+
+type CheckFn = for<'a> fn(&mut Ctx<'a>) -> Outcome<'a>;
 
 /// The order is the platform's: a bad token is reported before anything
 /// about the operation, so a caller without credentials learns nothing of
@@ -158,89 +266,69 @@ const CHECKS: [(&str, CheckFn); 7] = [
     ("target", check_target),
 ];
 
-const BY_APP_CREDENTIALS: &str = "not needed: this call authenticates with app_id|app_secret";
-
-fn check_token(ctx: &mut Ctx) -> Outcome {
+fn check_token<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
     if ctx.by_app_credentials() {
-        return Skip(BY_APP_CREDENTIALS.into());
+        return Skip(Detail::ByAppCredentials);
     }
     let Some(records) = ctx.credentials.and_then(|c| c.tokens.as_deref()) else {
-        return Skip("no tokens in the credentials: the token is not checked".into());
+        return Skip(Detail::NoTokens);
     };
     let token = match &ctx.request.access_token {
-        Param::Absent => return Deny(DenyReason::TokenMissing, "the request has no access_token".into()),
-        Param::Conflict => return Deny(DenyReason::TokenInvalid, "access_token is given more than once".into()),
+        Param::Absent => return Deny(DenyReason::TokenMissing, Detail::NoAccessToken),
+        Param::Conflict => return Deny(DenyReason::TokenInvalid, Detail::TokenTwice),
         Param::One(t) => t,
     };
     match token::check(records, ctx.product(), token, ctx.now) {
-        TokenStatus::Valid { issued_at, expires_at: None } => Pass(format!("active token issued at {issued_at}; it never expires")),
-        TokenStatus::Valid { issued_at, expires_at: Some(end) } => {
-            Pass(format!("active token issued at {issued_at}, valid for {} more seconds", end.saturating_sub(ctx.now)))
-        }
-        TokenStatus::Expired { expired_at } => Deny(
-            DenyReason::TokenExpired,
-            format!("the token expired at {expired_at}, {} seconds ago; request a new one", ctx.now.saturating_sub(expired_at)),
-        ),
-        TokenStatus::Invalid => Deny(
-            DenyReason::TokenInvalid,
-            "the token is not this integration's active token (reset, replaced, or never issued)".into(),
-        ),
+        TokenStatus::Valid { issued_at, expires_at } => Pass(Detail::TokenActive { issued_at, expires_at }),
+        TokenStatus::Expired { expired_at } => Deny(DenyReason::TokenExpired, Detail::TokenExpired { expired_at }),
+        TokenStatus::Invalid => Deny(DenyReason::TokenInvalid, Detail::TokenNotActive),
     }
 }
 
-fn check_ip(ctx: &mut Ctx) -> Outcome {
+fn check_ip<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
     let required = ctx.product() == Product::AdminCenter;
     let Some(raw) = ctx.request.source_ip.as_deref() else {
-        return if required {
-            Deny(DenyReason::IpNotAllowed, "Admin Center restricts tokens to allow-listed servers; the request has no source_ip".into())
-        } else {
-            Skip("no source_ip given".into())
-        };
+        return if required { Deny(DenyReason::IpNotAllowed, Detail::SourceIpRequired) } else { Skip(Detail::NoSourceIp) };
     };
     let address: IpAddr = match ip::parse_source(raw) {
         Ok(a) => a,
-        Err(e) => return Deny(DenyReason::IpNotAllowed, format!("source_ip is not a plain IP address: {e}")),
+        Err(e) => return Deny(DenyReason::IpNotAllowed, Detail::SourceIpUnreadable(e)),
     };
     if ctx.policy.allow.is_empty() {
-        return if required {
-            Deny(DenyReason::IpNotAllowed, "Admin Center integrations need an IP allow-list, and this one has none".into())
-        } else {
-            Pass(format!("{address}: no allow-list is configured, so any address may use the token"))
-        };
+        return if required { Deny(DenyReason::IpNotAllowed, Detail::AllowListRequired) } else { Pass(Detail::NoAllowList(address)) };
     }
     if ctx.policy.allow.contains(address) {
-        Pass(format!("{address} is in the allow-list"))
+        Pass(Detail::InAllowList(address))
     } else {
-        Deny(DenyReason::IpNotAllowed, format!("{address} is not in the allow-list ({} entries)", ctx.policy.config.ip_allowlist.len()))
+        Deny(DenyReason::IpNotAllowed, Detail::NotInAllowList(address))
     }
 }
 
-fn check_proof(ctx: &mut Ctx) -> Outcome {
+fn check_proof<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
     if ctx.by_app_credentials() {
-        return Skip(BY_APP_CREDENTIALS.into());
+        return Skip(Detail::ByAppCredentials);
     }
     let r = ctx.request;
     let sent = !matches!((&r.appsecret_proof, &r.appsecret_time), (Param::Absent, Param::Absent));
-    let required = ctx.policy.config.require_appsecret_proof;
     if !sent {
-        return if required {
-            Deny(DenyReason::ProofMissing, "this integration requires appsecret_proof and appsecret_time".into())
+        return if ctx.policy.config.require_appsecret_proof {
+            Deny(DenyReason::ProofMissing, Detail::ProofRequired)
         } else {
-            Skip("no proof sent, and this integration does not require one".into())
+            Skip(Detail::NoProof)
         };
     }
     let Some(credentials) = ctx.credentials else {
-        return Skip("a proof was sent, but no app_secret was given to check it".into());
+        return Skip(Detail::NoSecretForProof);
     };
     let (Param::One(proof), time) = (&r.appsecret_proof, &r.appsecret_time) else {
         return match r.appsecret_proof {
-            Param::Conflict => Deny(DenyReason::ProofMalformed, "appsecret_proof is given more than once".into()),
-            _ => Deny(DenyReason::ProofMissing, "appsecret_time was sent without appsecret_proof".into()),
+            Param::Conflict => Deny(DenyReason::ProofMalformed, Detail::ProofTwice),
+            _ => Deny(DenyReason::ProofMissing, Detail::TimeWithoutProof),
         };
     };
     let time = match time {
         Param::Absent => None,
-        Param::Conflict => return Deny(DenyReason::ProofMalformed, "appsecret_time is given more than once".into()),
+        Param::Conflict => return Deny(DenyReason::ProofMalformed, Detail::TimeTwice),
         Param::One(TimeParam::Number(n)) => Some(TimeValue::Number(*n)),
         Param::One(TimeParam::Text(s)) => Some(TimeValue::Text(s)),
         Param::One(TimeParam::Other) => Some(TimeValue::Other),
@@ -251,55 +339,37 @@ fn check_proof(ctx: &mut Ctx) -> Outcome {
     };
     let params = ProofParams { access_token: token, appsecret_proof: Some(proof), appsecret_time: time };
     match credentials.signer.verify(&params, &VerifyOptions::at(ctx.now)) {
-        Ok(()) => Pass("appsecret_proof matches the token and appsecret_time, within 300 seconds".into()),
-        Err(reason) => Deny(reason, proof_detail(reason).into()),
+        Ok(()) => Pass(Detail::ProofValid),
+        Err(reason) => Deny(reason, Detail::ProofRefused(reason)),
     }
 }
 
-fn proof_detail(reason: DenyReason) -> &'static str {
-    match reason {
-        DenyReason::TokenMissing => "a proof needs the access_token it was made for",
-        DenyReason::ProofMissing => "appsecret_proof needs appsecret_time beside it",
-        DenyReason::ProofMalformed => "appsecret_proof must be 64 lower-case hex digits and appsecret_time whole Unix seconds",
-        DenyReason::ProofFuture => "appsecret_time is in the future",
-        DenyReason::ProofExpired => "appsecret_time is more than 300 seconds old; make a fresh proof for each call",
-        _ => "appsecret_proof is not HMAC-SHA256(app_secret, access_token|appsecret_time)",
-    }
-}
-
-fn check_operation(ctx: &mut Ctx) -> Outcome {
-    let r = ctx.request;
-    let resolution = match (&r.target, &ctx.resolution) {
-        (Err(why), _) => return Deny(DenyReason::PathInvalid, why.clone()),
+fn check_operation<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
+    let resolution = match (&ctx.request.target, ctx.resolution) {
+        (Err(why), _) => return Deny(DenyReason::PathInvalid, Detail::PathRefused(why)),
         (_, Some(res)) => res,
-        (_, None) => return Deny(DenyReason::PathInvalid, "the path cannot be read".into()),
+        (_, None) => return Deny(DenyReason::PathInvalid, Detail::PathUnreadable),
     };
     match resolution {
-        Resolution::Unknown(detail) => Deny(DenyReason::OperationUnknown, detail.clone()),
-        Resolution::Ambiguous { id, candidates } => Deny(
-            DenyReason::OperationAmbiguous,
-            format!("{id} could name: {}; say which with request.node or request.directory", candidates.join(", ")),
-        ),
-        Resolution::Found { operation, .. } if !operation.available_in(ctx.product()) => Deny(
-            DenyReason::ProductMismatch,
-            format!("{} is not an operation of {} integrations", operation.id, ctx.product().as_str()),
-        ),
-        Resolution::Found { operation, .. } => {
-            Pass(format!("{} ({} {}, {})", operation.id, operation.method, operation.path, operation.source.as_str()))
+        Resolution::Unknown(why) => Deny(DenyReason::OperationUnknown, Detail::Unresolved(why)),
+        Resolution::Ambiguous { id } => Deny(DenyReason::OperationAmbiguous, Detail::Ambiguous(id)),
+        Resolution::Found { route, .. } if !route.operation.available_in(ctx.product()) => {
+            Deny(DenyReason::ProductMismatch, Detail::NotInProduct)
         }
+        Resolution::Found { .. } => Pass(Detail::OperationFound),
     }
 }
 
 /// Whether a conditional grant applies to this request, and if it is
 /// blocked, by what.
 fn applies(ctx: &Ctx, when: When) -> Result<bool, DenyReason> {
-    let place = ctx.request.post_place(ctx.path_id());
+    let place = || ctx.request.post_place(ctx.path_id());
     Ok(match when {
         When::Always => true,
         When::Mentioned => ctx.request.mentioned,
         // An unknown place may be a group: the group check then decides.
-        When::InGroup => place != PostPlace::Timeline,
-        When::OnTimeline => place == PostPlace::Timeline,
+        When::InGroup => place() != PostPlace::Timeline,
+        When::OnTimeline => place() == PostPlace::Timeline,
         When::Unscoped if ctx.policy.config.group_mode != GroupMode::All => return Err(DenyReason::GroupCreationNotAllowed),
         When::Unscoped => true,
         When::OptionInGroupThread(option) => {
@@ -316,57 +386,247 @@ fn applies(ctx: &Ctx, when: When) -> Result<bool, DenyReason> {
     })
 }
 
-fn check_permission(ctx: &mut Ctx) -> Outcome {
-    let Some(op) = ctx.operation() else { return Skip("no operation".into()) };
-    let effective = ctx.policy.effective;
-    let fields = &ctx.request.fields;
-    if op.permissions.is_empty() {
-        return Pass("needs no permission".into());
-    }
-    if !op.fields.is_empty() && !fields.is_empty() {
-        let mut used = Vec::new();
-        for list in op.requirements(fields.iter().map(String::as_str)) {
-            match list.iter().find(|p| effective.contains_id(p)) {
-                Some(p) => used.push(*p),
-                None => {
-                    ctx.permission = list.first().copied();
-                    return Deny(DenyReason::PermissionMissing, format!("the requested fields need one of: {}", list.join(", ")));
-                }
-            }
-        }
-        ctx.permission = used.first().copied();
-        return Pass(format!("fields {} allowed by {}", fields.join(","), used.join(", ")));
-    }
-    let mut blocked = None;
-    let mut missing = Vec::new();
-    for grant in op.permissions {
-        match applies(ctx, grant.when) {
-            Ok(true) if effective.contains_id(grant.permission) => ctx.candidates.push(grant.permission),
-            Ok(true) => missing.push(grant.permission),
-            Ok(false) => {}
-            Err(reason) if effective.contains_id(grant.permission) => blocked = blocked.or(Some((reason, grant))),
-            Err(_) => missing.push(grant.permission),
+/// For a call whose fields decide: the permission each requirement rests
+/// on, or the first requirement no effective permission meets.
+fn field_grants(ctx: &Ctx, route: &Route) -> Result<Vec<&'static str>, Vec<&'static str>> {
+    let mut used = Vec::new();
+    for list in route.operation.requirements(ctx.request.fields.iter().map(String::as_str)) {
+        match list.iter().find(|p| ctx.policy.effective.contains_id(p)) {
+            Some(p) => used.push(*p),
+            None => return Err(list),
         }
     }
-    if let Some(first) = ctx.candidates.first() {
-        ctx.permission = Some(first);
-        return Pass(format!("granted {}", ctx.candidates.join(", ")));
-    }
-    if let Some((reason, grant)) = blocked {
-        ctx.permission = Some(grant.permission);
-        let detail = match grant.when {
-            When::OptionInGroupThread(option) => format!("{} covers group threads only with the option `{option}` on", grant.permission),
-            _ => format!("{} is scoped to specific groups, so it cannot create groups", grant.permission),
-        };
-        return Deny(reason, detail);
-    }
-    ctx.permission = missing.first().copied();
-    Deny(DenyReason::PermissionMissing, missing_detail(ctx, op, &missing))
+    Ok(used)
 }
 
-fn missing_detail(ctx: &Ctx, op: &Operation, candidates: &[&str]) -> String {
+fn check_permission<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
+    let Some(route) = ctx.route() else { return Skip(Detail::NoOperation) };
+    let op = route.operation;
+    let effective = ctx.policy.effective;
+    if op.permissions.is_empty() {
+        return Pass(Detail::NoPermissionNeeded);
+    }
+    if !op.fields.is_empty() && !ctx.request.fields.is_empty() {
+        let index = |p: Option<&&str>| p.and_then(|p| catalog::permission(p)).map(|(i, _)| i);
+        return match field_grants(ctx, route) {
+            Ok(used) => {
+                ctx.permission = index(used.first());
+                Pass(Detail::FieldsAllowed)
+            }
+            Err(list) => {
+                ctx.permission = index(list.first());
+                Deny(DenyReason::PermissionMissing, Detail::FieldsMissing)
+            }
+        };
+    }
+    let mut blocked = None;
+    let mut missing = 0;
+    for (i, (grant, &permission)) in op.permissions.iter().zip(&route.grants).enumerate() {
+        match applies(ctx, grant.when) {
+            Ok(true) if effective.contains(permission) => ctx.candidates |= bit(i),
+            Ok(true) => missing |= bit(i),
+            Ok(false) => {}
+            Err(reason) if effective.contains(permission) => blocked = blocked.or(Some((reason, i))),
+            Err(_) => missing |= bit(i),
+        }
+    }
+    if let Some(first) = ctx.grants(ctx.candidates).next() {
+        ctx.permission = Some(first);
+        return Pass(Detail::Granted);
+    }
+    if let Some((reason, i)) = blocked {
+        ctx.permission = route.grants.get(i).copied();
+        return Deny(reason, Detail::Blocked(i));
+    }
+    ctx.permission = ctx.grants(missing).next();
+    Deny(DenyReason::PermissionMissing, Detail::Missing(missing))
+}
+
+fn check_group<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
+    let Some(route) = ctx.route() else { return Skip(Detail::NoOperation) };
+    let mode = ctx.policy.config.group_mode;
+    match route.operation.group_scope {
+        GroupScope::None => Skip(Detail::NotGroupScoped),
+        GroupScope::AllGroups if mode == GroupMode::All => Pass(Detail::AllGroupsAccess),
+        GroupScope::AllGroups => Deny(DenyReason::GroupNotAllowed, Detail::AllGroupsNeeded),
+        GroupScope::Path | GroupScope::Post => {
+            let mut first_denial = None;
+            let candidates = ctx.candidates;
+            let held = route.grants.iter().enumerate().filter(|&(i, _)| candidates & bit(i) != 0);
+            for (_, &candidate) in held {
+                match group_rule(ctx, route, candidate) {
+                    denied @ Deny(..) => first_denial = first_denial.or(Some(denied)),
+                    passed => {
+                        ctx.permission = Some(candidate);
+                        return passed;
+                    }
+                }
+            }
+            first_denial.unwrap_or(Skip(Detail::NoCandidate))
+        }
+    }
+}
+
+/// The group rule for one permission that covers a path- or post-scoped call.
+fn group_rule<'a>(ctx: &Ctx<'a>, route: &Route, permission: PermissionIndex) -> Outcome<'a> {
+    if PERMISSIONS.get(permission).is_some_and(|p| !p.group_scoped) {
+        return Skip(Detail::PermissionNotGroupScoped(permission));
+    }
+    let group = match route.operation.group_scope {
+        GroupScope::Post => match ctx.request.post_place(ctx.path_id()) {
+            PostPlace::Group(g) => Some(g),
+            PostPlace::Timeline => return Skip(Detail::PostOnTimeline),
+            PostPlace::Unknown => None,
+        },
+        _ => ctx.path_id(),
+    };
+    if ctx.policy.config.group_mode == GroupMode::All {
+        return Pass(Detail::AnyGroup(permission));
+    }
+    match group {
+        Some(g) if ctx.policy.groups.binary_search_by(|x| x.as_str().cmp(g)).is_ok() => Pass(Detail::GroupEnabled(permission, g)),
+        Some(g) => Deny(DenyReason::GroupNotAllowed, Detail::GroupNotEnabled(g)),
+        None => Deny(DenyReason::GroupNotAllowed, Detail::PostGroupUnknown),
+    }
+}
+
+fn check_target<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
+    let Some(rule) = ctx.route().and_then(|r| r.operation.target) else {
+        return Skip(Detail::NoTargetRule);
+    };
+    let Some(t) = ctx.request.target_user else { return Skip(Detail::NoTargetUser) };
+    match rule {
+        TargetRule::Unclaimed if !t.claimed => Pass(Detail::Unclaimed),
+        TargetRule::Unclaimed => Deny(DenyReason::TargetNotEligible, Detail::ClaimedCannotBeDeleted),
+        TargetRule::PasswordUser if t.claimed && t.active && t.auth == AuthMethod::Password => Pass(Detail::EligibleUser),
+        TargetRule::PasswordUser => Deny(DenyReason::TargetNotEligible, Detail::NotEligible(t)),
+    }
+}
+
+const BY_APP_CREDENTIALS: &str = "not needed: this call authenticates with app_id|app_secret";
+
+impl Detail<'_> {
+    /// The trace line's text. It may name the operation, the permissions
+    /// and ids of the request, times and addresses, but never a token, a
+    /// proof or the secret.
+    fn render(&self, ctx: &Ctx) -> String {
+        let op = ctx.route().map(|r| r.operation);
+        let op_id = op.map_or("?", |o| o.id);
+        let mode = ctx.policy.config.group_mode.as_str();
+        match *self {
+            Detail::ByAppCredentials => BY_APP_CREDENTIALS.into(),
+            Detail::NoTokens => "no tokens in the credentials: the token is not checked".into(),
+            Detail::NoAccessToken => "the request has no access_token".into(),
+            Detail::TokenTwice => "access_token is given more than once".into(),
+            Detail::TokenActive { issued_at, expires_at: None } => format!("active token issued at {issued_at}; it never expires"),
+            Detail::TokenActive { issued_at, expires_at: Some(end) } => {
+                format!("active token issued at {issued_at}, valid for {} more seconds", end.saturating_sub(ctx.now))
+            }
+            Detail::TokenExpired { expired_at } => {
+                format!("the token expired at {expired_at}, {} seconds ago; request a new one", ctx.now.saturating_sub(expired_at))
+            }
+            Detail::TokenNotActive => "the token is not this integration's active token (reset, replaced, or never issued)".into(),
+            Detail::SourceIpRequired => "Admin Center restricts tokens to allow-listed servers; the request has no source_ip".into(),
+            Detail::NoSourceIp => "no source_ip given".into(),
+            Detail::SourceIpUnreadable(e) => format!("source_ip is not a plain IP address: {e}"),
+            Detail::AllowListRequired => "Admin Center integrations need an IP allow-list, and this one has none".into(),
+            Detail::NoAllowList(address) => format!("{address}: no allow-list is configured, so any address may use the token"),
+            Detail::InAllowList(address) => format!("{address} is in the allow-list"),
+            Detail::NotInAllowList(address) => {
+                format!("{address} is not in the allow-list ({} entries)", ctx.policy.config.ip_allowlist.len())
+            }
+            Detail::ProofRequired => "this integration requires appsecret_proof and appsecret_time".into(),
+            Detail::NoProof => "no proof sent, and this integration does not require one".into(),
+            Detail::NoSecretForProof => "a proof was sent, but no app_secret was given to check it".into(),
+            Detail::ProofTwice => "appsecret_proof is given more than once".into(),
+            Detail::TimeWithoutProof => "appsecret_time was sent without appsecret_proof".into(),
+            Detail::TimeTwice => "appsecret_time is given more than once".into(),
+            Detail::ProofValid => "appsecret_proof matches the token and appsecret_time, within 300 seconds".into(),
+            Detail::ProofRefused(reason) => proof_detail(reason).into(),
+            Detail::PathRefused(why) => why.into(),
+            Detail::PathUnreadable => "the path cannot be read".into(),
+            Detail::Unresolved(why) => match (&ctx.request.target, why) {
+                // Longer than any operation's path: not split into the fixed array.
+                (Ok(target), Unresolved::NoPath) => format!("no operation has the path {}", target.shown()),
+                _ => ctx.lookup().describe(why),
+            },
+            Detail::Ambiguous(id) => {
+                format!("{id} could name: {}; say which with request.node or request.directory", ctx.lookup().candidates().join(", "))
+            }
+            Detail::NotInProduct => format!("{op_id} is not an operation of {} integrations", ctx.product().as_str()),
+            Detail::OperationFound => op.map_or_else(String::new, |o| format!("{} ({} {}, {})", o.id, o.method, o.path, o.source.as_str())),
+            Detail::NoOperation => "no operation".into(),
+            Detail::NoPermissionNeeded => "needs no permission".into(),
+            Detail::FieldsAllowed | Detail::FieldsMissing => match ctx.route().map(|r| field_grants(ctx, r)) {
+                Some(Ok(used)) => format!("fields {} allowed by {}", ctx.request.fields.join(","), used.join(", ")),
+                Some(Err(list)) => format!("the requested fields need one of: {}", list.join(", ")),
+                None => String::new(),
+            },
+            Detail::Granted => format!("granted {}", ctx.grants(ctx.candidates).map(id).collect::<Vec<_>>().join(", ")),
+            Detail::Blocked(i) => match op.and_then(|o| o.permissions.get(i)) {
+                Some(grant) => match grant.when {
+                    When::OptionInGroupThread(option) => {
+                        format!("{} covers group threads only with the option `{option}` on", grant.permission)
+                    }
+                    _ => format!("{} is scoped to specific groups, so it cannot create groups", grant.permission),
+                },
+                None => String::new(),
+            },
+            Detail::Missing(mask) => missing_detail(ctx, &ctx.grants(mask).map(id).collect::<Vec<_>>()),
+            Detail::NotGroupScoped => "the operation is not group-scoped".into(),
+            Detail::AllGroupsAccess => "group access is `all`, as this operation needs".into(),
+            Detail::AllGroupsNeeded => format!("{op_id} needs group access `all`; this integration has `{mode}`"),
+            Detail::PermissionNotGroupScoped(p) => format!("{} is not group-scoped", id(p)),
+            Detail::PostOnTimeline => "the post is on a timeline, in no group".into(),
+            Detail::AnyGroup(p) => format!("{}: group access is `all`", id(p)),
+            Detail::GroupEnabled(p, g) => format!("{}: group {g} is enabled for this integration ({mode})", id(p)),
+            Detail::GroupNotEnabled(g) => {
+                format!("group {g} is not among the {} groups this integration may use ({mode})", ctx.policy.groups.len())
+            }
+            Detail::PostGroupUnknown => {
+                "the post's group is unknown; give request.group_id (or directory.posts) so it can be checked".into()
+            }
+            Detail::NoCandidate => "no permission to check against a group".into(),
+            Detail::NoTargetRule => "the operation has no rule about its target".into(),
+            Detail::NoTargetUser => "no target_user given".into(),
+            Detail::Unclaimed => "the account is unclaimed".into(),
+            Detail::ClaimedCannotBeDeleted => "only unclaimed accounts can be deleted".into(),
+            Detail::EligibleUser => "claimed, active, password-authenticated".into(),
+            Detail::NotEligible(t) => {
+                let problems: Vec<&str> = [
+                    (!t.claimed).then_some("unclaimed"),
+                    (!t.active).then_some("deactivated"),
+                    (t.auth == AuthMethod::Sso).then_some("signs in with SSO"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                format!("the account is {}", problems.join(", "))
+            }
+        }
+    }
+}
+
+fn proof_detail(reason: DenyReason) -> &'static str {
+    match reason {
+        DenyReason::TokenMissing => "a proof needs the access_token it was made for",
+        DenyReason::ProofMissing => "appsecret_proof needs appsecret_time beside it",
+        DenyReason::ProofMalformed => "appsecret_proof must be 64 lower-case hex digits and appsecret_time whole Unix seconds",
+        DenyReason::ProofFuture => "appsecret_time is in the future",
+        DenyReason::ProofExpired => "appsecret_time is more than 300 seconds old; make a fresh proof for each call",
+        _ => "appsecret_proof is not HMAC-SHA256(app_secret, access_token|appsecret_time)",
+    }
+}
+
+fn missing_detail(ctx: &Ctx, candidates: &[&str]) -> String {
     let mut detail = if candidates.is_empty() {
-        let conditional: Vec<String> = op.permissions.iter().map(|g| format!("{} ({})", g.permission, when_text(g.when))).collect();
+        let conditional: Vec<String> = ctx
+            .route()
+            .map(|r| r.operation.permissions)
+            .unwrap_or_default()
+            .iter()
+            .map(|g| format!("{} ({})", g.permission, when_text(g.when)))
+            .collect();
         format!("no permission covers this call as described; it needs one of: {}", conditional.join(", "))
     } else {
         format!("needs one of: {}", candidates.join(", "))
@@ -391,88 +651,6 @@ fn when_text(when: When) -> &'static str {
         When::OnTimeline => "for a timeline post: give group_id: null",
         When::Unscoped => "with group access all",
         When::OptionInGroupThread(_) => "with its option for group threads",
-    }
-}
-
-fn check_group(ctx: &mut Ctx) -> Outcome {
-    let Some(op) = ctx.operation() else { return Skip("no operation".into()) };
-    let mode = ctx.policy.config.group_mode;
-    match op.group_scope {
-        GroupScope::None => Skip("the operation is not group-scoped".into()),
-        GroupScope::AllGroups if mode == GroupMode::All => Pass("group access is `all`, as this operation needs".into()),
-        GroupScope::AllGroups => Deny(
-            DenyReason::GroupNotAllowed,
-            format!("{} needs group access `all`; this integration has `{}`", op.id, mode.as_str()),
-        ),
-        GroupScope::Path | GroupScope::Post => {
-            let mut first_denial = None;
-            for candidate in ctx.candidates.clone() {
-                match group_rule(ctx, op, candidate) {
-                    denied @ Deny(..) => first_denial = first_denial.or(Some(denied)),
-                    passed => {
-                        ctx.permission = Some(candidate);
-                        return passed;
-                    }
-                }
-            }
-            first_denial.unwrap_or_else(|| Skip("no permission to check against a group".into()))
-        }
-    }
-}
-
-/// The group rule for one permission that covers a path- or post-scoped call.
-fn group_rule(ctx: &Ctx, op: &Operation, permission: &str) -> Outcome {
-    if catalog::permission(permission).is_some_and(|(_, p)| !p.group_scoped) {
-        return Skip(format!("{permission} is not group-scoped"));
-    }
-    let group = match op.group_scope {
-        GroupScope::Post => match ctx.request.post_place(ctx.path_id()) {
-            PostPlace::Group(g) => Some(g),
-            PostPlace::Timeline => return Skip("the post is on a timeline, in no group".into()),
-            PostPlace::Unknown => None,
-        },
-        _ => ctx.path_id().map(str::to_string),
-    };
-    let mode = ctx.policy.config.group_mode;
-    if mode == GroupMode::All {
-        return Pass(format!("{permission}: group access is `all`"));
-    }
-    match group {
-        Some(g) if ctx.policy.groups.contains(&g) => Pass(format!("{permission}: group {g} is enabled for this integration ({})", mode.as_str())),
-        Some(g) => Deny(
-            DenyReason::GroupNotAllowed,
-            format!("group {g} is not among the {} groups this integration may use ({})", ctx.policy.groups.len(), mode.as_str()),
-        ),
-        None => Deny(
-            DenyReason::GroupNotAllowed,
-            "the post's group is unknown; give request.group_id (or directory.posts) so it can be checked".into(),
-        ),
-    }
-}
-
-fn check_target(ctx: &mut Ctx) -> Outcome {
-    let Some(rule) = ctx.operation().and_then(|o| o.target) else {
-        return Skip("the operation has no rule about its target".into());
-    };
-    let Some(t) = ctx.request.target_user else { return Skip("no target_user given".into()) };
-    match rule {
-        TargetRule::Unclaimed if !t.claimed => Pass("the account is unclaimed".into()),
-        TargetRule::Unclaimed => Deny(DenyReason::TargetNotEligible, "only unclaimed accounts can be deleted".into()),
-        TargetRule::PasswordUser => {
-            let problems: Vec<&str> = [
-                (!t.claimed).then_some("unclaimed"),
-                (!t.active).then_some("deactivated"),
-                (t.auth == AuthMethod::Sso).then_some("signs in with SSO"),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            if problems.is_empty() {
-                Pass("claimed, active, password-authenticated".into())
-            } else {
-                Deny(DenyReason::TargetNotEligible, format!("the account is {}", problems.join(", ")))
-            }
-        }
     }
 }
 
@@ -772,7 +950,13 @@ mod tests {
             fn decisions_explain_themselves(mask in 0u32..(1 << 26), r in request(), scoped in any::<bool>()) {
                 let mode = if scoped { "specific" } else { "all" };
                 let p = policy(config(mask, mode, &["1001"]), true);
+                let request = Request::from_json(&r).unwrap();
+                let verdict = p.0.decide(&request, p.1.as_ref(), NOW);
                 let d = decide(&p, r);
+                // The untraced decision is the traced one's.
+                prop_assert_eq!(verdict.reason, d.reason);
+                prop_assert_eq!(verdict.operation.map(|i| OPERATIONS[i].id), d.operation);
+                prop_assert_eq!(verdict.permission.map(|i| PERMISSIONS[i].id), d.permission);
                 prop_assert_eq!(d.allowed, d.reason.is_none());
                 prop_assert_eq!(d.error.clone(), d.reason.map(DenyReason::graph_error));
                 let names: Vec<_> = d.trace.iter().map(|c| c.check).collect();

@@ -14,9 +14,10 @@
 //! conflict `request.rs` already refuses: servers disagree on which copy wins.
 
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::catalog::Product;
 use crate::config::{kind, Config};
@@ -24,7 +25,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::evaluate::{Decision, Policy};
 use crate::form;
 use crate::reason::{DenyReason, GraphError};
-use crate::request::{split_url, Directory, Request};
+use crate::request::{split_url, Directory, Parts, Request};
 use crate::token::{Credentials, Integration, TokenForm, TokenResponse};
 
 /// Body parameters that carry credentials or select fields: they count as
@@ -161,7 +162,7 @@ enum Checker {
 
 pub struct Gate {
     checker: Checker,
-    directory: Directory,
+    directory: Rc<Directory>,
 }
 
 impl fmt::Debug for Gate {
@@ -188,18 +189,17 @@ impl Gate {
                 Checker::Issuing(Integration::new(config, secret)?.with_tokens(checked.tokens.unwrap_or_default()))
             }
         };
-        let directory = Directory::from_json(directory, "directory")?;
+        let directory = Rc::new(Directory::from_json(directory, "directory")?);
         Ok(Gate { checker, directory })
     }
 
     /// `clock` is the current time, used when the exchange gives no `now`.
     pub fn handle(&mut self, exchange: &Exchange, clock: i64) -> Answer {
         let now = exchange.now.unwrap_or(clock);
-        let mut request = match self.request(exchange) {
+        let request = match self.request(exchange) {
             Ok(r) => r,
             Err(message) => return Answer::refused(400, GraphError::oauth(100, &message), None),
         };
-        request.directory = self.directory.clone();
         let decision = match &self.checker {
             Checker::Fixed { policy, credentials } => policy.evaluate(&request, Some(credentials), now),
             Checker::Issuing(integration) => integration.evaluate(&request, now),
@@ -225,14 +225,14 @@ impl Gate {
     fn request(&self, exchange: &Exchange) -> std::result::Result<Request, String> {
         let (path, query) = split_url(&exchange.url);
         let mut pairs: Vec<String> = query.filter(|q| !q.is_empty()).map(str::to_string).into_iter().collect();
-        let mut written = Vec::new();
+        let mut fields = Vec::new();
         if let Some(body) = &exchange.body {
             let decoded = form::parse(body).map_err(|e| format!("The request body cannot be read as a form: {}", e.message))?;
             for (key, value) in decoded {
                 if LIFTED.contains(&key.as_str()) {
                     pairs.push(format!("{}={}", form::encode(&key), form::encode(&value)));
                 } else {
-                    written.push(Value::String(key));
+                    fields.push(key);
                 }
             }
         }
@@ -240,16 +240,27 @@ impl Gate {
             pairs.push(format!("access_token={}", form::encode(token)));
         }
         let target = if pairs.is_empty() { path.to_string() } else { format!("{path}?{}", pairs.join("&")) };
-        let mut object = json!({ "method": exchange.method, "path": target, "fields": written });
         // `evaluate` skips the IP check of a request that names no address, as
         // a question about a call may; a gate that cannot tell who is calling
         // must not let an allow-listed integration through, so an unknown
         // address is an empty one, which the check refuses.
-        let address = exchange.client_ip.clone().or_else(|| self.has_allow_list().then(String::new));
-        if let Some(ip) = address {
-            object["source_ip"] = Value::String(ip);
-        }
-        Request::from_json(&object).map_err(|e| e.message)
+        let source_ip = exchange.client_ip.clone().or_else(|| self.has_allow_list().then(String::new));
+        Ok(Request::new(Parts {
+            method: exchange.method.clone().into(),
+            path: target,
+            node: None,
+            group_id: None,
+            fields,
+            source_ip,
+            access_token: None,
+            appsecret_proof: None,
+            appsecret_time: None,
+            now: None,
+            mentioned: false,
+            thread: None,
+            target_user: None,
+            directory: Rc::clone(&self.directory),
+        }))
     }
 
     fn has_allow_list(&self) -> bool {
@@ -276,6 +287,7 @@ mod tests {
     use crate::proof::appsecret_proof;
     use crate::token::sha256_hex;
     use proptest::prelude::*;
+    use serde_json::json;
 
     const SECRET: &str = "gate-secret-for-tests";
     const TOKEN: &str = "gate-token-for-tests";

@@ -6,12 +6,15 @@
 //! characters) is `path_invalid`, so no spelling can be normalised into an
 //! allowed operation.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::rc::Rc;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{self, Node, Operation, OPERATIONS};
+use crate::catalog::{self, Node, Operation, PermissionIndex, OPERATIONS};
 use crate::config::{kind, parse_fields, split_fields, Use};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
@@ -36,11 +39,11 @@ pub struct TargetUser {
 }
 
 /// Where a post lives, as far as the request or directory says.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PostPlace {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostPlace<'a> {
     Unknown,
     Timeline,
-    Group(String),
+    Group(&'a str),
 }
 
 /// What the caller knows about ids, so that `/{id}` can be typed.
@@ -93,12 +96,14 @@ impl<T> fmt::Debug for Param<T> {
 
 #[derive(Clone)]
 pub struct Request {
-    pub method: String,
+    /// Borrowed when it is one of `METHODS`, as the fast path gives it.
+    pub method: Cow<'static, str>,
     pub path: String,
-    /// Path segments after the version prefix, or why the path is refused.
-    pub target: std::result::Result<Vec<String>, String>,
+    /// The path after the version prefix, or why it is refused.
+    pub target: std::result::Result<Target, String>,
     pub node: Option<Node>,
-    pub post_place: PostPlace,
+    /// `group_id` as given: absent, `null` (a timeline post) or a group id.
+    pub group_id: Option<Option<String>>,
     pub fields: Vec<String>,
     pub source_ip: Option<String>,
     pub access_token: Param<String>,
@@ -108,7 +113,9 @@ pub struct Request {
     pub mentioned: bool,
     pub thread: Option<Thread>,
     pub target_user: Option<TargetUser>,
-    pub directory: Directory,
+    /// Shared, so that a gate answering many requests with one directory
+    /// does not copy it for each.
+    pub directory: Rc<Directory>,
 }
 
 /// The query string may carry a token: Debug shows the path without it.
@@ -120,7 +127,7 @@ impl fmt::Debug for Request {
             .field("path", &path)
             .field("query", &query.map(|_| "<redacted>"))
             .field("node", &self.node)
-            .field("post_place", &self.post_place)
+            .field("group_id", &self.group_id)
             .field("fields", &self.fields)
             .field("source_ip", &self.source_ip)
             .field("access_token", &self.access_token)
@@ -130,6 +137,29 @@ impl fmt::Debug for Request {
             .finish_non_exhaustive()
     }
 }
+
+/// A request's values once their types are known, before its path and
+/// query string are read: `Request::from_json` produces them from JSON, and
+/// the wasm layer from JavaScript primitives, without a JSON round trip.
+pub struct Parts {
+    pub method: Cow<'static, str>,
+    pub path: String,
+    pub node: Option<Node>,
+    pub group_id: Option<Option<String>>,
+    pub fields: Vec<String>,
+    pub source_ip: Option<String>,
+    pub access_token: Option<String>,
+    pub appsecret_proof: Option<String>,
+    pub appsecret_time: Option<TimeParam>,
+    pub now: Option<i64>,
+    pub mentioned: bool,
+    pub thread: Option<Thread>,
+    pub target_user: Option<TargetUser>,
+    pub directory: Rc<Directory>,
+}
+
+/// The methods of the catalog's operations.
+pub const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 const KEYS: &[&str] = &[
     "method", "path", "node", "group_id", "fields", "source_ip", "access_token", "appsecret_proof", "appsecret_time", "now",
@@ -202,7 +232,9 @@ impl Directory {
     }
 
     fn node_of(&self, id: &str) -> Option<Node> {
-        if self.groups.contains(id) {
+        if self.groups.is_empty() && self.members.is_empty() && self.posts.is_empty() {
+            None
+        } else if self.groups.contains(id) {
             Some(Node::Group)
         } else if self.members.contains(id) {
             Some(Node::Member)
@@ -212,6 +244,14 @@ impl Directory {
             None
         }
     }
+}
+
+/// `request.node` by name, with the names it may take in the message.
+pub fn parse_node(s: &str) -> Result<Node> {
+    Node::parse(s).ok_or_else(|| {
+        let known: Vec<_> = Node::ALL.iter().map(|n| n.as_str()).collect();
+        bad(format!("unknown request.node `{s}`: use one of {}", known.join(", ")))
+    })
 }
 
 impl Request {
@@ -224,22 +264,16 @@ impl Request {
             return Err(bad(format!("unknown field request.{k}")));
         }
         let method = opt_str(map, "method")?.ok_or_else(|| bad("request.method is required, e.g. \"GET\""))?;
-        let raw_path = opt_str(map, "path")?.ok_or_else(|| bad("request.path is required, e.g. \"/1001/feed\""))?;
-        let node = match opt_str(map, "node")? {
-            None => None,
-            Some(s) => Some(Node::parse(s).ok_or_else(|| {
-                let known: Vec<_> = Node::ALL.iter().map(|n| n.as_str()).collect();
-                bad(format!("unknown request.node `{s}`: use one of {}", known.join(", ")))
-            })?),
-        };
+        let path = opt_str(map, "path")?.ok_or_else(|| bad("request.path is required, e.g. \"/1001/feed\""))?;
+        let node = opt_str(map, "node")?.map(parse_node).transpose()?;
         // `group_id: null` says "a timeline post"; an absent one says nothing.
-        let explicit_place = match map.get("group_id") {
+        let group_id = match map.get("group_id") {
             None => None,
-            Some(Value::Null) => Some(PostPlace::Timeline),
-            Some(Value::String(g)) => Some(PostPlace::Group(g.clone())),
+            Some(Value::Null) => Some(None),
+            Some(Value::String(g)) => Some(Some(g.clone())),
             Some(other) => return Err(bad(format!("request.group_id must be a string or null, found {}", kind(other)))),
         };
-        let mut fields = match map.get("fields") {
+        let fields = match map.get("fields") {
             None | Some(Value::Null) => Vec::new(),
             Some(f) => parse_fields(f).ok_or_else(|| bad("request.fields must be a list of names or a comma-separated string"))?,
         };
@@ -248,12 +282,7 @@ impl Request {
             Some(Value::Number(n)) => Some(crate::proof::seconds_from_f64(n.as_f64().unwrap_or(f64::NAN))?),
             Some(other) => return Err(Error::time(format!("request.now must be Unix seconds, found {}", kind(other)))),
         };
-        let thread = match opt_str(map, "thread")? {
-            None => None,
-            Some("direct") => Some(Thread::Direct),
-            Some("group") => Some(Thread::Group),
-            Some(other) => return Err(bad(format!("request.thread must be \"direct\" or \"group\", not `{other}`"))),
-        };
+        let thread = opt_str(map, "thread")?.map(parse_thread).transpose()?;
         let target_user = match map.get("target_user") {
             None | Some(Value::Null) => None,
             Some(Value::Object(t)) => Some(TargetUser {
@@ -267,17 +296,41 @@ impl Request {
             }),
             Some(other) => return Err(bad(format!("request.target_user must be an object, found {}", kind(other)))),
         };
-        let time = match map.get("appsecret_time") {
+        let appsecret_time = match map.get("appsecret_time") {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => Some(n.as_f64().map_or(TimeParam::Other, TimeParam::Number)),
             Some(Value::String(s)) => Some(TimeParam::Text(s.clone())),
             Some(_) => Some(TimeParam::Other),
         };
-        let mut access_token = Param::Absent.merge(opt_str(map, "access_token")?.map(str::to_string));
-        let mut appsecret_proof = Param::Absent.merge(opt_str(map, "appsecret_proof")?.map(str::to_string));
-        let mut appsecret_time = Param::Absent.merge(time);
+        let access_token = opt_str(map, "access_token")?.map(str::to_string);
+        let appsecret_proof = opt_str(map, "appsecret_proof")?.map(str::to_string);
+        let directory = Directory::from_json(map.get("directory"), "request.directory")?;
+        Ok(Request::new(Parts {
+            method: Cow::Owned(method.to_string()),
+            path: path.to_string(),
+            node,
+            group_id,
+            fields,
+            source_ip: opt_str(map, "source_ip")?.map(str::to_string),
+            access_token,
+            appsecret_proof,
+            appsecret_time,
+            now,
+            mentioned: opt_bool(map, "mentioned", "request")?.unwrap_or(false),
+            thread,
+            target_user,
+            directory: Rc::new(directory),
+        }))
+    }
 
-        let (path, query) = split_url(raw_path);
+    /// Reads the path and its query string: fields and credentials in the
+    /// query join (or conflict with) those given beside it.
+    pub fn new(parts: Parts) -> Request {
+        let mut fields = parts.fields;
+        let mut access_token = Param::Absent.merge(parts.access_token);
+        let mut appsecret_proof = Param::Absent.merge(parts.appsecret_proof);
+        let mut appsecret_time = Param::Absent.merge(parts.appsecret_time);
+        let (path, query) = split_url(&parts.path);
         let mut target = parse_path(path);
         if let Some(q) = query {
             match form::parse(q) {
@@ -295,35 +348,47 @@ impl Request {
                 Err(e) => target = Err(format!("the query string cannot be read: {}", e.message)),
             }
         }
-        let directory = Directory::from_json(map.get("directory"), "request.directory")?;
-        let post_place = explicit_place.unwrap_or(PostPlace::Unknown);
-        Ok(Request {
-            method: method.to_string(),
-            path: raw_path.to_string(),
+        Request {
+            method: parts.method,
+            path: parts.path,
             target,
-            node,
-            post_place,
+            node: parts.node,
+            group_id: parts.group_id,
             fields,
-            source_ip: opt_str(map, "source_ip")?.map(str::to_string),
+            source_ip: parts.source_ip,
             access_token,
             appsecret_proof,
             appsecret_time,
-            now,
-            mentioned: opt_bool(map, "mentioned", "request")?.unwrap_or(false),
-            thread,
-            target_user,
-            directory,
-        })
+            now: parts.now,
+            mentioned: parts.mentioned,
+            thread: parts.thread,
+            target_user: parts.target_user,
+            directory: parts.directory,
+        }
     }
 
     /// Where the post named by `id` lives: the request's word first, then
     /// the directory's.
-    pub fn post_place(&self, id: Option<&str>) -> PostPlace {
-        match (&self.post_place, id.and_then(|id| self.directory.posts.get(id))) {
-            (PostPlace::Unknown, Some(Some(g))) => PostPlace::Group(g.clone()),
-            (PostPlace::Unknown, Some(None)) => PostPlace::Timeline,
-            (place, _) => place.clone(),
+    pub fn post_place(&self, id: Option<&str>) -> PostPlace<'_> {
+        let given = match &self.group_id {
+            Some(Some(g)) => return PostPlace::Group(g),
+            Some(None) => return PostPlace::Timeline,
+            None => id.and_then(|id| self.directory.posts.get(id)),
+        };
+        match given {
+            Some(Some(g)) => PostPlace::Group(g),
+            Some(None) => PostPlace::Timeline,
+            None => PostPlace::Unknown,
         }
+    }
+}
+
+/// `request.thread` by name.
+pub fn parse_thread(s: &str) -> Result<Thread> {
+    match s {
+        "direct" => Ok(Thread::Direct),
+        "group" => Ok(Thread::Group),
+        other => Err(bad(format!("request.thread must be \"direct\" or \"group\", not `{other}`"))),
     }
 }
 
@@ -331,7 +396,8 @@ impl Request {
 /// is accepted because users paste them.
 pub fn split_url(raw: &str) -> (&str, Option<&str>) {
     let without_fragment = raw.split_once('#').map_or(raw, |(before, _)| before);
-    let without_origin = match without_fragment.split_once("://") {
+    // A path (the usual case) has no scheme: whatever `://` it holds comes after a `/`.
+    let without_origin = match without_fragment.split_once("://").filter(|_| !without_fragment.starts_with('/')) {
         Some((scheme, rest)) if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) => {
             rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("/")
         }
@@ -351,35 +417,70 @@ fn is_version(segment: &str) -> bool {
     digits(major, 3) && digits(minor, 2)
 }
 
+/// The most segments an operation's path has; a longer path names nothing.
+pub const MAX_SEGMENTS: usize = 6;
+
+/// A readable path, held as one string: its segments after the version
+/// prefix, joined by `/`, with `/company` read as `/community`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target(String);
+
+impl Target {
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.0.split('/').filter(|s| !s.is_empty())
+    }
+
+    /// The segments in a fixed array, or `None` when there are more than any
+    /// operation has.
+    pub fn segment_array(&self) -> Option<([&str; MAX_SEGMENTS], usize)> {
+        let mut out = [""; MAX_SEGMENTS];
+        let mut len = 0;
+        for s in self.segments() {
+            *out.get_mut(len)? = s;
+            len += 1;
+        }
+        Some((out, len))
+    }
+
+    /// `/a/b`, as messages show it.
+    pub fn shown(&self) -> String {
+        format!("/{}", self.0)
+    }
+}
+
 /// The path's segments after the version prefix, or why it is refused.
-pub fn parse_path(path: &str) -> std::result::Result<Vec<String>, String> {
+pub fn parse_path(path: &str) -> std::result::Result<Target, String> {
     let rest = path.strip_prefix('/').ok_or_else(|| "the path must start with `/`".to_string())?;
-    if let Some(c) = rest.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.'))) {
+    let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.');
+    if let Some(at) = rest.bytes().position(|b| !allowed(&b)) {
+        // Every byte before `at` is ASCII, so `at` starts a character.
+        let c = rest.get(at..).and_then(|r| r.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
         return Err(if c == '%' {
             "percent-encoded characters are refused in the path: they can hide `/` or `.`".to_string()
         } else {
             format!("the character {c:?} is not allowed in a path")
         });
     }
-    let mut segments: Vec<String> = Vec::new();
-    for (i, s) in rest.split('/').enumerate() {
-        match s {
-            "" if rest.is_empty() => {}
-            "" => return Err(format!("empty path segment at position {}: `//` and a trailing `/` are refused", i + 1)),
-            "." | ".." => return Err(format!("`{s}` segments are refused, not resolved")),
-            _ => segments.push(s.to_string()),
+    if !rest.is_empty() {
+        for (i, s) in rest.split('/').enumerate() {
+            match s {
+                "" => return Err(format!("empty path segment at position {}: `//` and a trailing `/` are refused", i + 1)),
+                "." | ".." => return Err(format!("`{s}` segments are refused, not resolved")),
+                _ => {}
+            }
         }
     }
-    if segments.first().is_some_and(|s| is_version(s)) {
-        segments.remove(0);
-    }
+    let (first, after) = rest.split_once('/').unwrap_or((rest, ""));
+    let (first, after) = if is_version(first) { after.split_once('/').unwrap_or((after, "")) } else { (first, after) };
     // `/company` is the documented alternative name of `/community`.
-    if let Some(first) = segments.first_mut() {
-        if first == "company" {
-            *first = "community".to_string();
-        }
+    let first = if first == "company" { "community" } else { first };
+    let mut text = String::with_capacity(first.len() + 1 + after.len());
+    text.push_str(first);
+    if !after.is_empty() {
+        text.push('/');
+        text.push_str(after);
     }
-    Ok(segments)
+    Ok(Target(text))
 }
 
 /// Object ids are decimal, or `<owner>_<post>` for posts.
@@ -391,63 +492,260 @@ fn is_object_id(s: &str) -> bool {
     }
 }
 
-#[derive(Clone, Debug)]
-pub enum Resolution {
-    Found { operation: &'static Operation, id: Option<String> },
-    /// No operation has this method and path; the detail says what is near.
-    Unknown(String),
-    Ambiguous { id: String, candidates: Vec<&'static str> },
+/// What a path template segment matches.
+#[derive(Clone, Copy, Debug)]
+enum Part {
+    Literal(&'static str),
+    Id,
 }
 
-fn matches(template: &str, segments: &[String]) -> Option<Option<String>> {
-    let parts: Vec<&str> = template.trim_start_matches('/').split('/').filter(|p| !p.is_empty()).collect();
-    if parts.len() != segments.len() {
-        return None;
+/// An operation prepared for matching and deciding: its template split into
+/// segments, and the catalog index of each permission it lists, so that no
+/// request splits a template or looks a permission up by name.
+#[derive(Debug)]
+pub struct Route {
+    pub operation: &'static Operation,
+    /// Position in `OPERATIONS`.
+    pub index: usize,
+    parts: [Part; MAX_SEGMENTS],
+    len: usize,
+    /// `PERMISSIONS` index of each entry of `operation.permissions`.
+    pub grants: Vec<PermissionIndex>,
+}
+
+impl Route {
+    fn new(index: usize, operation: &'static Operation) -> Route {
+        let mut parts = [Part::Id; MAX_SEGMENTS];
+        let mut len = 0;
+        for (slot, p) in parts.iter_mut().zip(operation.path.split('/').filter(|p| !p.is_empty())) {
+            *slot = if p.starts_with('{') { Part::Id } else { Part::Literal(p) };
+            len += 1;
+        }
+        let grants = operation.permissions.iter().filter_map(|g| catalog::permission(g.permission).map(|(i, _)| i)).collect();
+        Route { operation, index, parts, len, grants }
     }
-    let mut id = None;
-    for (part, seg) in parts.iter().zip(segments) {
-        if part.starts_with('{') {
-            if !is_object_id(seg) {
-                return None;
-            }
-            id = Some(seg.clone());
-        } else if part != seg {
+
+    fn part(&self, i: usize) -> Option<Part> {
+        self.parts.get(..self.len).and_then(|p| p.get(i)).copied()
+    }
+
+    /// The `{id}` the path gives, if it matches (`Some(None)`: a match
+    /// without an id). `ids` says which segments are object ids.
+    fn matches<'a>(&self, segments: &[&'a str], ids: &[bool]) -> Option<Option<&'a str>> {
+        if self.len != segments.len() {
             return None;
         }
+        let mut id = None;
+        for ((part, seg), is_id) in self.parts.iter().zip(segments).zip(ids) {
+            match part {
+                Part::Id if *is_id => id = Some(*seg),
+                Part::Literal(l) if l == seg => {}
+                _ => return None,
+            }
+        }
+        Some(id)
     }
-    Some(id)
+
+    /// The bucket this route sits in: see `shape`.
+    fn shape(&self) -> u64 {
+        let key = |part: Option<Part>| match part {
+            Some(Part::Literal(l)) => Some(l),
+            _ => None,
+        };
+        shape(self.len, key(self.part(0)), key(self.part(self.len.saturating_sub(1))))
+    }
 }
 
-/// Which operation a method and path name. `node`, then the directory, type
-/// a bare `{id}`; without either, several candidates are ambiguous.
-pub fn resolve(method: &str, segments: &[String], node: Option<Node>, directory: &Directory) -> Resolution {
-    let method = method.to_ascii_uppercase();
-    let by_path: Vec<(&'static Operation, Option<String>)> =
-        OPERATIONS.iter().filter_map(|o| matches(o.path, segments).map(|id| (o, id))).collect();
-    let shown = format!("/{}", segments.join("/"));
-    if by_path.is_empty() {
-        return Resolution::Unknown(format!("no operation has the path {shown}"));
-    }
-    let by_method: Vec<_> = by_path.iter().filter(|(o, _)| o.method == method).cloned().collect();
-    if by_method.is_empty() {
-        let mut methods: Vec<_> = by_path.iter().map(|(o, _)| o.method).collect();
-        methods.sort_unstable();
-        methods.dedup();
-        return Resolution::Unknown(format!("{method} {shown} is not an operation; this path takes {}", methods.join(", ")));
-    }
-    let id = by_method.iter().find_map(|(_, id)| id.clone());
-    let typed = node.or_else(|| id.as_deref().and_then(|i| directory.node_of(i)));
-    let chosen: Vec<_> = match typed {
-        Some(n) => by_method.iter().filter(|(o, _)| o.node == Some(n) || o.node.is_none()).cloned().collect(),
-        None => by_method,
+/// A hash of a path's length and of what its first and last segments are
+/// (a literal, or `None` for an id): every route a path can match shares
+/// its shape, so a lookup compares a handful of routes instead of all.
+/// Equal shapes are compared in full, so a collision costs time, never a
+/// wrong match. (FNV-1a.)
+fn shape(len: usize, first: Option<&str>, last: Option<&str>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
     };
-    match chosen.as_slice() {
-        [(operation, id)] => Resolution::Found { operation, id: id.clone() },
-        [] => Resolution::Unknown(format!(
-            "{method} {shown} names no operation on a {}",
-            typed.map_or("node", |n| n.as_str())
-        )),
-        many => Resolution::Ambiguous { id: id.unwrap_or_default(), candidates: many.iter().map(|(o, _)| o.id).collect() },
+    eat(&len.to_le_bytes());
+    for part in [first, last] {
+        match part {
+            Some(literal) => {
+                eat(b"/");
+                eat(literal.as_bytes());
+            }
+            None => eat(b"{}"),
+        }
+    }
+    hash
+}
+
+/// Every operation as a `Route`, in catalog order, with the routes of each
+/// shape; built on first use.
+struct RouteTable {
+    routes: Vec<Route>,
+    /// (shape, positions in `routes`), sorted by shape.
+    shapes: Vec<(u64, Vec<usize>)>,
+}
+
+fn table() -> &'static RouteTable {
+    static TABLE: OnceLock<RouteTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let routes: Vec<Route> = OPERATIONS.iter().enumerate().map(|(i, o)| Route::new(i, o)).collect();
+        let mut shapes: Vec<(u64, Vec<usize>)> = Vec::new();
+        for (i, route) in routes.iter().enumerate() {
+            let key = route.shape();
+            match shapes.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, members)) => members.push(i),
+                None => shapes.push((key, vec![i])),
+            }
+        }
+        shapes.sort_unstable_by_key(|(k, _)| *k);
+        RouteTable { routes, shapes }
+    })
+}
+
+impl RouteTable {
+    /// The routes (positions in `routes`) a path of these segments may match, in catalog order.
+    fn candidates(&self, segments: &[&str]) -> &[usize] {
+        fn key<'s>(s: Option<&&'s str>) -> Option<&'s str> {
+            s.copied().filter(|s| !is_object_id(s))
+        }
+        let wanted = shape(segments.len(), key(segments.first()), key(segments.last()));
+        match self.shapes.binary_search_by_key(&wanted, |(k, _)| *k) {
+            Ok(at) => self.shapes.get(at).map(|(_, m)| m.as_slice()).unwrap_or_default(),
+            Err(_) => &[],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Resolution<'a> {
+    Found { route: &'static Route, id: Option<&'a str> },
+    /// No operation has this method and path: `describe` says what is near.
+    Unknown(Unresolved),
+    Ambiguous { id: &'a str },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unresolved {
+    NoPath,
+    WrongMethod,
+    /// The typed node (if any) has no operation with this method and path.
+    NotOnNode(Option<Node>),
+}
+
+/// A method and path being resolved; everything `resolve` and its messages need.
+pub struct Lookup<'s, 'a> {
+    method: &'s str,
+    segments: &'s [&'a str],
+    node: Option<Node>,
+    directory: &'s Directory,
+    /// The routes the path matches, whatever their method: bit `i` is
+    /// `routes[i]`. Computed once, so each question below is a few bit tests.
+    by_path: u64,
+    /// Where the path's `{id}` is (the same segment for every matching route).
+    id: Option<&'a str>,
+}
+
+/// The bit of route `i` in a route mask. 64 bits hold the catalog (a test
+/// checks), and wasm has no native 128-bit shifts.
+fn route_bit(i: usize) -> u64 {
+    u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0)
+}
+
+impl<'s, 'a> Lookup<'s, 'a> {
+    pub fn new(method: &'s str, segments: &'s [&'a str], node: Option<Node>, directory: &'s Directory) -> Lookup<'s, 'a> {
+        let table = table();
+        let mut ids = [false; MAX_SEGMENTS];
+        for (slot, s) in ids.iter_mut().zip(segments) {
+            *slot = is_object_id(s);
+        }
+        let mut by_path = 0;
+        let mut id = None;
+        for &i in table.candidates(segments) {
+            if let Some(found) = table.routes.get(i).and_then(|r| r.matches(segments, &ids)) {
+                by_path |= route_bit(i);
+                id = id.or(found);
+            }
+        }
+        Lookup { method, segments, node, directory, by_path, id }
+    }
+
+    /// The routes of a mask, in catalog order.
+    fn routes(&self, mask: u64) -> impl Iterator<Item = (usize, &'static Route)> {
+        let routes = &table().routes;
+        let mut rest = mask;
+        std::iter::from_fn(move || {
+            while rest != 0 {
+                let i = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if let Some(r) = routes.get(i) {
+                    return Some((i, r));
+                }
+            }
+            None
+        })
+    }
+
+    /// The routes of `mask` that `keep` accepts.
+    fn filtered(&self, mask: u64, keep: impl Fn(&Operation) -> bool) -> u64 {
+        self.routes(mask).filter(|(_, r)| keep(r.operation)).fold(0, |m, (i, _)| m | route_bit(i))
+    }
+
+    fn by_method(&self) -> u64 {
+        self.filtered(self.by_path, |o| o.method.eq_ignore_ascii_case(self.method))
+    }
+
+    /// The node the `{id}` has: the request's word, then the directory's.
+    fn typed(&self) -> Option<Node> {
+        self.node.or_else(|| self.id.and_then(|i| self.directory.node_of(i)))
+    }
+
+    /// The routes of this method whose node fits the `{id}`'s type, if known.
+    fn chosen(&self, by_method: u64) -> u64 {
+        let Some(typed) = self.typed() else { return by_method };
+        self.filtered(by_method, |o| o.node == Some(typed) || o.node.is_none())
+    }
+
+    /// Which operation the method and path name. `node`, then the
+    /// directory, type a bare `{id}`; without either, several candidates are
+    /// ambiguous.
+    pub fn resolve(&self) -> Resolution<'a> {
+        let by_method = self.by_method();
+        let chosen = self.chosen(by_method);
+        let mut routes = self.routes(chosen);
+        match (routes.next(), routes.next()) {
+            (Some((_, route)), None) => Resolution::Found { route, id: self.id },
+            (Some(_), Some(_)) => Resolution::Ambiguous { id: self.id.unwrap_or_default() },
+            (None, _) if self.by_path == 0 => Resolution::Unknown(Unresolved::NoPath),
+            (None, _) if by_method == 0 => Resolution::Unknown(Unresolved::WrongMethod),
+            (None, _) => Resolution::Unknown(Unresolved::NotOnNode(self.typed())),
+        }
+    }
+
+    /// The operations an ambiguous path could name.
+    pub fn candidates(&self) -> Vec<&'static str> {
+        self.routes(self.chosen(self.by_method())).map(|(_, r)| r.operation.id).collect()
+    }
+
+    /// Why no operation was found, for the trace.
+    pub fn describe(&self, why: Unresolved) -> String {
+        let method = self.method.to_ascii_uppercase();
+        let shown = format!("/{}", self.segments.join("/"));
+        match why {
+            Unresolved::NoPath => format!("no operation has the path {shown}"),
+            Unresolved::WrongMethod => {
+                let mut methods: Vec<_> = self.routes(self.by_path).map(|(_, r)| r.operation.method).collect();
+                methods.sort_unstable();
+                methods.dedup();
+                format!("{method} {shown} is not an operation; this path takes {}", methods.join(", "))
+            }
+            Unresolved::NotOnNode(typed) => {
+                format!("{method} {shown} names no operation on a {}", typed.map_or("node", |n| n.as_str()))
+            }
+        }
     }
 }
 
@@ -470,10 +768,6 @@ pub fn resolve_use(u: &Use) -> std::result::Result<(&'static Operation, Vec<Stri
         }
         Use::Call { method, path, fields, node } => (method.as_str(), path.as_str(), fields.as_slice(), *node),
     };
-    // A catalog template (`/{group-id}/feed`) names its operation directly.
-    if let Some(op) = OPERATIONS.iter().find(|o| o.path == path && o.method.eq_ignore_ascii_case(method)) {
-        return Ok((op, fields.to_vec()));
-    }
     let (bare, query) = split_url(path);
     let mut all_fields = fields.to_vec();
     if let Some(q) = query {
@@ -483,12 +777,19 @@ pub fn resolve_use(u: &Use) -> std::result::Result<(&'static Operation, Vec<Stri
             }
         }
     }
-    let segments = parse_path(bare)?;
-    match resolve(method, &segments, node, &Directory::default()) {
-        Resolution::Found { operation, .. } => Ok((operation, all_fields)),
-        Resolution::Unknown(detail) => Err(detail),
-        Resolution::Ambiguous { candidates, .. } => {
-            Err(format!("{method} {path} could name {}; add `node` to say which", candidates.join(", ")))
+    // A catalog template (`/{group-id}/feed`) names its operation directly.
+    if let Some(op) = OPERATIONS.iter().find(|o| o.path == bare && o.method.eq_ignore_ascii_case(method)) {
+        return Ok((op, all_fields));
+    }
+    let target = parse_path(bare)?;
+    let segments: Vec<&str> = target.segments().collect();
+    let directory = Directory::default();
+    let lookup = Lookup::new(method, &segments, node, &directory);
+    match lookup.resolve() {
+        Resolution::Found { route, .. } => Ok((route.operation, all_fields)),
+        Resolution::Unknown(why) => Err(lookup.describe(why)),
+        Resolution::Ambiguous { .. } => {
+            Err(format!("{method} {path} could name {}; add `node` to say which", lookup.candidates().join(", ")))
         }
     }
 }
@@ -498,24 +799,49 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn resolve_path(method: &str, path: &str, node: Option<Node>) -> Resolution {
-        match parse_path(path) {
-            Ok(segs) => resolve(method, &segs, node, &Directory::default()),
-            Err(e) => Resolution::Unknown(format!("invalid: {e}")),
+    /// A resolution with its messages rendered, so that it outlives the path.
+    #[derive(Debug)]
+    enum Got {
+        Found(&'static str),
+        Unknown(String),
+        Ambiguous { id: String, candidates: Vec<&'static str> },
+    }
+
+    fn resolve_in(method: &str, path: &str, node: Option<Node>, directory: &Directory) -> Got {
+        let target = match parse_path(path) {
+            Ok(t) => t,
+            Err(e) => return Got::Unknown(format!("invalid: {e}")),
+        };
+        let segments: Vec<&str> = target.segments().collect();
+        let lookup = Lookup::new(method, &segments, node, directory);
+        match lookup.resolve() {
+            Resolution::Found { route, .. } => Got::Found(route.operation.id),
+            Resolution::Unknown(why) => Got::Unknown(lookup.describe(why)),
+            Resolution::Ambiguous { id } => Got::Ambiguous { id: id.to_string(), candidates: lookup.candidates() },
         }
     }
 
-    fn found(r: Resolution) -> &'static str {
+    fn resolve_path(method: &str, path: &str, node: Option<Node>) -> Got {
+        resolve_in(method, path, node, &Directory::default())
+    }
+
+    fn found(r: Got) -> &'static str {
         match r {
-            Resolution::Found { operation, .. } => operation.id,
+            Got::Found(id) => id,
             other => panic!("not found: {other:?}"),
         }
     }
 
     #[test]
+    fn route_masks_hold_the_catalog() {
+        assert!(OPERATIONS.len() <= 64, "route masks are u64: widen them");
+        assert_eq!(table().routes.len(), OPERATIONS.len());
+    }
+
+    #[test]
     fn version_prefix_and_company_alias() {
         assert_eq!(found(resolve_path("GET", "/v18.0/1001/feed", Some(Node::Group))), "group.feed.read");
-        assert!(matches!(resolve_path("GET", "/1001/feed", None), Resolution::Ambiguous { .. }), "group or member feed");
+        assert!(matches!(resolve_path("GET", "/1001/feed", None), Got::Ambiguous { .. }), "group or member feed");
         assert_eq!(found(resolve_path("get", "/company/badges", None)), "community.badges.read");
         assert_eq!(found(resolve_path("GET", "/community", None)), "community.read");
         assert_eq!(found(resolve_path("POST", "/me/messages", None)), "messages.send");
@@ -530,20 +856,20 @@ mod tests {
         ] {
             assert!(parse_path(p).is_err(), "{p} should be refused");
         }
-        assert!(parse_path("/").unwrap().is_empty());
+        assert_eq!(parse_path("/").unwrap().segments().count(), 0);
     }
 
     #[test]
     fn case_and_overlong_versions_name_nothing() {
         for (m, p) in [("GET", "/1001/FEED"), ("GET", "/v18.0.1/1001/feed"), ("GET", "/v18.0/v18.0/1001/feed"), ("GET", "/COMMUNITY")] {
-            assert!(matches!(resolve_path(m, p, None), Resolution::Unknown(_)), "{p}");
+            assert!(matches!(resolve_path(m, p, None), Got::Unknown(_)), "{p}");
         }
     }
 
     #[test]
     fn bare_ids_need_a_node_or_directory() {
         match resolve_path("GET", "/1001", None) {
-            Resolution::Ambiguous { id, candidates } => {
+            Got::Ambiguous { id, candidates } => {
                 assert_eq!(id, "1001");
                 assert!(candidates.contains(&"group.read") && candidates.contains(&"member.read") && candidates.contains(&"post.read"));
             }
@@ -551,14 +877,14 @@ mod tests {
         }
         assert_eq!(found(resolve_path("GET", "/1001", Some(Node::Member))), "member.read");
         let dir = Directory { groups: ["1001".to_string()].into(), ..Directory::default() };
-        assert_eq!(found(resolve("GET", &parse_path("/1001").unwrap(), None, &dir)), "group.read");
-        assert!(matches!(resolve_path("GET", "/1001", Some(Node::QuickLink)), Resolution::Unknown(_)));
+        assert_eq!(found(resolve_in("GET", "/1001", None, &dir)), "group.read");
+        assert!(matches!(resolve_path("GET", "/1001", Some(Node::QuickLink)), Got::Unknown(_)));
     }
 
     #[test]
     fn wrong_method_says_what_the_path_takes() {
         match resolve_path("PUT", "/1001/feed", None) {
-            Resolution::Unknown(d) => assert!(d.contains("GET, POST"), "{d}"),
+            Got::Unknown(d) => assert!(d.contains("GET, POST"), "{d}"),
             other => panic!("{other:?}"),
         }
     }
@@ -568,7 +894,7 @@ mod tests {
         let r = Request::from_json(&json!({ "method": "GET", "path": "https://graph.workplace.com/v18.0/55?fields=email,title&appsecret_time=5#x",
             "fields": ["name"], "appsecret_time": 5 })).unwrap();
         assert_eq!(r.fields, ["name", "email", "title"]);
-        assert_eq!(r.target.as_deref().unwrap(), ["55"]);
+        assert_eq!(r.target.as_ref().unwrap().segments().collect::<Vec<_>>(), ["55"]);
         assert!(matches!(r.appsecret_time, Param::Conflict), "given twice, even equal");
         let r = Request::from_json(&json!({ "method": "GET", "path": "/55?access_token=a&access_token=a" })).unwrap();
         assert!(matches!(r.access_token, Param::Conflict));
@@ -594,7 +920,7 @@ mod tests {
     #[test]
     fn post_place_from_request_then_directory() {
         let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "directory": { "posts": { "9": "1001", "8": null } } })).unwrap();
-        assert_eq!(r.post_place(Some("9")), PostPlace::Group("1001".into()));
+        assert_eq!(r.post_place(Some("9")), PostPlace::Group("1001"));
         assert_eq!(r.post_place(Some("8")), PostPlace::Timeline);
         assert_eq!(r.post_place(Some("7")), PostPlace::Unknown);
         let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "group_id": null })).unwrap();
@@ -623,10 +949,10 @@ mod tests {
                 let path = format!("/{}", segs.join("/"));
                 match parse_path(&path) {
                     Ok(parsed) => {
-                        for s in &parsed {
+                        for s in parsed.segments() {
                             prop_assert!(!s.is_empty() && s != "." && s != ".." && !s.contains('%'), "{path} kept {s:?}");
                         }
-                        let _ = resolve(&method, &parsed, None, &Directory::default());
+                        let _ = resolve_path(&method, &path, None);
                     }
                     Err(_) => {
                         let tricky = segs.iter().enumerate().any(|(i, s)| {
@@ -643,10 +969,34 @@ mod tests {
                 let op = &OPERATIONS[index];
                 let concrete = op.path.split('/').map(|p| if p.starts_with('{') { id.as_str() } else { p }).collect::<Vec<_>>().join("/");
                 let path = match &version { Some(v) => format!("/{v}{concrete}"), None => concrete };
-                let segments = parse_path(&path).unwrap();
-                match resolve(op.method, &segments, op.node, &Directory::default()) {
-                    Resolution::Found { operation, .. } => prop_assert_eq!(operation.id, op.id),
+                match resolve_path(op.method, &path, op.node) {
+                    Got::Found(id) => prop_assert_eq!(id, op.id),
                     other => prop_assert!(false, "{} {path}: {other:?}", op.method),
+                }
+            }
+
+            /// The prepared route table names the operations a plain reading
+            /// of each template would: same path, method, and `{id}` as an id.
+            #[test]
+            fn route_table_matches_the_templates(segs in proptest::collection::vec(prop_oneof![
+                    Just("1001".to_string()), Just("9_1".to_string()), Just("feed".to_string()), Just("community".to_string()),
+                    Just("members".to_string()), Just("scim".to_string()), Just("v1".to_string()), Just("Users".to_string()),
+                    Just("me".to_string()), Just("messages".to_string()), "[a-z_]{1,8}"], 0..5),
+                method in prop_oneof![Just("GET"), Just("post"), Just("DELETE"), Just("PUT")]) {
+                let segments: Vec<&str> = segs.iter().map(String::as_str).collect();
+                let plain: Vec<&str> = OPERATIONS.iter().filter(|o| {
+                    let parts: Vec<&str> = o.path.split('/').filter(|p| !p.is_empty()).collect();
+                    o.method.eq_ignore_ascii_case(method) && parts.len() == segments.len()
+                        && parts.iter().zip(&segments).all(|(p, s)| if p.starts_with('{') { is_object_id(s) } else { p == s })
+                }).map(|o| o.id).collect();
+                let directory = Directory::default();
+                let lookup = Lookup::new(method, &segments, None, &directory);
+                let by_table: Vec<&str> = lookup.routes(lookup.by_method()).map(|(_, r)| r.operation.id).collect();
+                prop_assert_eq!(&by_table, &plain);
+                match lookup.resolve() {
+                    Resolution::Found { route, .. } => prop_assert_eq!(vec![route.operation.id], plain),
+                    Resolution::Ambiguous { .. } => prop_assert!(plain.len() > 1),
+                    Resolution::Unknown(_) => prop_assert!(plain.is_empty()),
                 }
             }
 

@@ -71,7 +71,7 @@ fn is_sha256_hex(s: &str) -> bool {
 }
 
 pub fn sha256_hex(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::proof::hex_lower(&Sha256::digest(token.as_bytes()))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

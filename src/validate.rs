@@ -589,6 +589,7 @@ mod tests {
             ["read_user_email", "read_user_work_profile"]
         );
         assert_eq!(ids(json!(["POST /{group-id}/feed", "GET /community/badges"])).0, ["manage_group_content", "manage_badges"]);
+        assert_eq!(ids(json!([{ "method": "GET", "path": "/{member-id}?fields=email" }])).0, ["read_user_email"], "a template with a query");
         let (p, unmatched) = ids(json!(["nope", "work_get_token", { "method": "GET", "path": "/1" }]));
         assert!(p.is_empty());
         assert_eq!(unmatched, [0, 2]);

@@ -5,22 +5,26 @@
 //! (`skip_typescript` everywhere) because they say more than wasm-bindgen can
 //! infer: the SPEC's JSON shapes, string unions of every code.
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use js_sys::{Array, Reflect};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::catalog::{OPERATIONS, PERMISSIONS};
-use crate::config::{parse_use, Config};
+use crate::catalog::{Node, OPERATIONS, PERMISSIONS};
+use crate::config::{parse_use, split_fields, Config};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::error::{Error, ErrorCode};
 use crate::evaluate;
 use crate::gate;
 use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
-use crate::request::Request;
+use crate::request::{Directory, Parts, Request, Thread, TimeParam, METHODS};
 use crate::token::{self, Credentials, TokenForm};
 use crate::validate;
+use crate::DenyReason;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -31,10 +35,12 @@ fn throw(e: Error) -> JsValue {
     err.into()
 }
 
+/// Results go out as JSON text that `JSON.parse` turns into plain objects:
+/// one string crossing instead of a boundary call per field.
 fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| throw(Error::argument("the result could not be converted to JavaScript")))
+    let failed = || throw(Error::argument("the result could not be converted to JavaScript"));
+    let text = serde_json::to_string(value).map_err(|_| failed())?;
+    js_sys::JSON::parse(&text).map_err(|_| failed())
 }
 
 /// Plain data in, through `JSON.stringify`: it is a catching import, so a
@@ -142,23 +148,82 @@ pub fn legacy_appsecret_proof(access_token: JsValue, app_secret: JsValue) -> JsR
 
 /// A signer with the key schedule done once, for many proofs.
 #[wasm_bindgen(skip_typescript)]
-pub struct ProofSigner(proof::ProofSigner);
+pub struct ProofSigner {
+    signer: proof::ProofSigner,
+    /// The signer with the last token of `__token` absorbed (js/fast.mjs
+    /// passes a token only when it changes).
+    token: Option<proof::TokenSigner>,
+}
+
+/// The proof as hex text, for the fast paths of js/fast.mjs.
+fn hex_text(hex: &[u8; 64]) -> String {
+    hex.iter().map(|&b| char::from(b)).collect()
+}
+
+fn seconds(t: f64, what: &str) -> JsResult<i64> {
+    proof::seconds_from_f64(t).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
+}
 
 #[wasm_bindgen]
 impl ProofSigner {
     #[wasm_bindgen(constructor)]
     pub fn new(app_secret: JsValue) -> JsResult<ProofSigner> {
-        Ok(ProofSigner(proof::ProofSigner::new(&string(&app_secret, "appSecret")?)))
+        Ok(ProofSigner { signer: proof::ProofSigner::new(&string(&app_secret, "appSecret")?), token: None })
     }
 
     pub fn proof(&self, access_token: JsValue, at: JsValue) -> JsResult<JsValue> {
         let token = string(&access_token, "accessToken")?;
-        to_js(&self.0.proof(&token, time(&at, "time")?))
+        to_js(&self.signer.proof(&token, time(&at, "time")?))
     }
 
     pub fn legacy(&self, access_token: JsValue) -> JsResult<String> {
-        Ok(self.0.legacy(&string(&access_token, "accessToken")?))
+        Ok(self.signer.legacy(&string(&access_token, "accessToken")?))
     }
+
+    /// Absorbs the token that the following `__sign` calls sign for.
+    #[wasm_bindgen(js_name = __token)]
+    pub fn set_token(&mut self, access_token: &str) {
+        self.token = Some(self.signer.for_token(access_token));
+    }
+
+    /// The proof for the `__token` token at `at` (Unix seconds, floored).
+    #[wasm_bindgen(js_name = __sign)]
+    pub fn sign(&self, at: f64) -> JsResult<String> {
+        let at = seconds(at, "time")?;
+        let signer = self.token.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
+        let mut hex = [0u8; 64];
+        signer.proof_hex(at, &mut hex);
+        Ok(hex_text(&hex))
+    }
+}
+
+/// `appsecretProof` once its arguments are known to be strings and a number.
+#[wasm_bindgen(js_name = __appsecretProof, skip_typescript)]
+pub fn fast_appsecret_proof(access_token: &str, app_secret: &str, at: f64) -> JsResult<String> {
+    let at = seconds(at, "time")?;
+    let mut hex = [0u8; 64];
+    proof::ProofSigner::new(app_secret).for_token(access_token).proof_hex(at, &mut hex);
+    Ok(hex_text(&hex))
+}
+
+/// The wasm instance's memory, so that tools can watch its size.
+#[wasm_bindgen(js_name = __memory, skip_typescript)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The names behind the numbers the fast paths return: reasons (and their
+/// Graph errors), operations, permissions, and the node types they accept.
+#[wasm_bindgen(js_name = __tables, skip_typescript)]
+pub fn tables() -> JsResult<JsValue> {
+    to_js(&json!({
+        "reasons": DenyReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        "errors": DenyReason::ALL.iter().map(|r| r.graph_error()).collect::<Vec<_>>(),
+        "operations": OPERATIONS.iter().map(|o| o.id).collect::<Vec<_>>(),
+        "permissions": PERMISSIONS.iter().map(|p| p.id).collect::<Vec<_>>(),
+        "nodes": Node::ALL.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
+        "methods": METHODS,
+    }))
 }
 
 fn option_i64(opts: &JsValue, key: &str, default: i64) -> JsResult<i64> {
@@ -318,6 +383,24 @@ pub fn evaluate(config_value: JsValue, request_value: JsValue, credentials: JsVa
 pub struct Policy {
     policy: evaluate::Policy,
     credentials: Option<Credentials>,
+    /// The request of the last `__decide`, and its clock, for `__trace`.
+    last: Option<(Request, i64)>,
+    /// The directory of fast-path requests, which give none: one empty
+    /// directory shared by all of them.
+    no_directory: Rc<Directory>,
+}
+
+/// 1 + the position of `item` in a catalog table, 0 for none.
+fn code(item: Option<usize>) -> u32 {
+    item.and_then(|i| u32::try_from(i + 1).ok()).unwrap_or(0)
+}
+
+/// A decision in one number: 1 + reason (0: allowed) in bits 0–7,
+/// 1 + operation in bits 8–15, 1 + permission in bits 16–23, each an index
+/// into the lists of `__tables`.
+fn packed(verdict: evaluate::Verdict) -> u32 {
+    let reason = code(verdict.reason.and_then(|r| DenyReason::ALL.iter().position(|x| *x == r)));
+    reason | code(verdict.operation) << 8 | code(verdict.permission) << 16
 }
 
 #[wasm_bindgen]
@@ -325,11 +408,86 @@ impl Policy {
     pub fn evaluate(&self, request_value: JsValue) -> JsResult<JsValue> {
         to_js(&self.policy.evaluate(&request(&request_value)?, self.credentials.as_ref(), clock()))
     }
+
+    /// The fast path of js/fast.mjs: a request read in JavaScript and passed
+    /// as primitives (each already of the type `Request::from_json` would
+    /// accept), decided without a trace. `method`, `node` and `thread` are
+    /// 1 + their index in `__tables` (0: absent; a method outside the table
+    /// comes as `method_text`); `group` says whether `group_id` was absent (0),
+    /// null (1) or given (2); NaN stands for an absent number. The request
+    /// is kept for `__trace`.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = __decide)]
+    pub fn decide(
+        &mut self,
+        method: u32,
+        method_text: Option<String>,
+        path: String,
+        node: u32,
+        group: u32,
+        group_id: Option<String>,
+        fields: Option<String>,
+        source_ip: Option<String>,
+        access_token: Option<String>,
+        appsecret_proof: Option<String>,
+        time_number: f64,
+        time_text: Option<String>,
+        now: f64,
+        mentioned: bool,
+        thread: u32,
+        clock: f64,
+    ) -> JsResult<u32> {
+        let now = if now.is_nan() { None } else { Some(proof::seconds_from_f64(now).map_err(throw)?) };
+        let index = |i: u32| usize::try_from(i).ok().and_then(|i| i.checked_sub(1));
+        let appsecret_time = match time_text {
+            Some(text) => Some(TimeParam::Text(text)),
+            None if time_number.is_nan() => None,
+            None => Some(TimeParam::Number(time_number)),
+        };
+        let method = match index(method).and_then(|i| METHODS.get(i)) {
+            Some(known) => Cow::Borrowed(*known),
+            None => Cow::Owned(method_text.unwrap_or_default()),
+        };
+        let request = Request::new(Parts {
+            method,
+            path,
+            node: index(node).and_then(|i| Node::ALL.get(i).copied()),
+            group_id: match group {
+                0 => None,
+                1 => Some(None),
+                _ => Some(group_id),
+            },
+            fields: fields.as_deref().map(split_fields).unwrap_or_default(),
+            source_ip,
+            access_token,
+            appsecret_proof,
+            appsecret_time,
+            now,
+            mentioned,
+            thread: index(thread).and_then(|i| [Thread::Direct, Thread::Group].get(i).copied()),
+            target_user: None,
+            directory: Rc::clone(&self.no_directory),
+        });
+        let clock = clock as i64;
+        let verdict = self.policy.decide(&request, self.credentials.as_ref(), clock);
+        self.last = Some((request, clock));
+        Ok(packed(verdict))
+    }
+
+    /// The full decision, with its trace, of the last `__decide`.
+    #[wasm_bindgen(js_name = __trace)]
+    pub fn trace(&self) -> JsResult<JsValue> {
+        let (request, clock) = self.last.as_ref().ok_or_else(|| throw(Error::argument("no request was decided")))?;
+        to_js(&self.policy.evaluate(request, self.credentials.as_ref(), *clock))
+    }
 }
 
 #[wasm_bindgen(skip_typescript)]
 pub fn compile(config_value: JsValue, credentials: JsValue) -> JsResult<Policy> {
-    Ok(Policy { policy: evaluate::Policy::new(config(&config_value)?), credentials: optional_credentials(&credentials)? })
+    Ok(Policy { policy: evaluate::Policy::new(config(&config_value)?), credentials: optional_credentials(&credentials)?,
+        last: None,
+        no_directory: Rc::default(),
+    })
 }
 
 #[wasm_bindgen(skip_typescript)]

@@ -16,6 +16,7 @@ const gate :Workerd.Worker = (
     (name = "worker.mjs", esModule = embed "worker.mjs"),
     (name = "appgrant", esModule = embed "../../../node_modules/appgrant/workerd.mjs"),
     (name = "appgrant.js", esModule = embed "../../../node_modules/appgrant/appgrant.js"),
+    (name = "fast.js", esModule = embed "../../../node_modules/appgrant/fast.js"),
     (name = "clients.js", esModule = embed "../../../node_modules/appgrant/clients.js"),
     (name = "appgrant_bg.wasm", wasm = embed "../../../node_modules/appgrant/appgrant_bg.wasm"),
     (name = "config.json", json = embed "../config.json"),

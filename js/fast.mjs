@@ -1,0 +1,285 @@
+// The hot paths of the API, in front of the wasm glue: `ProofSigner`, `appsecretProof`,
+// `compile` (its `Policy`) and `evaluate` keep their names and behaviour, but read their arguments
+// in JavaScript and pass the wasm core only strings and numbers.
+//
+// Why: the glue reads an object argument through JSON.stringify and serde_json (the only way a
+// cycle, a throwing getter or deep nesting cannot unwind through wasm frames), and returns
+// objects as JSON text; for a proof or a decision that costs more than the work itself. Here a
+// plain request object is read field by field with `typeof` checks; anything unusual (another
+// type, an unknown key, a getter that throws, a `directory` or `target_user`) takes the glue's own
+// path, which gives the same answer or the same coded Error as before. Only primitives cross, so
+// nothing JavaScript can do mid-call unwinds through wasm.
+//
+// A Policy's decision is computed without its trace; `decision.trace` asks the core to explain
+// the same request at the same clock when it is first read (a Policy is immutable, so the trace
+// is the one the decision had), and JSON.stringify sees it through toJSON.
+//
+// tools/build-pkg.mjs copies this file into the package as fast.js (beside the web glue) and
+// derives fast.cjs from it; the entries export these names instead of the glue's.
+import {
+  ProofSigner as GlueProofSigner,
+  appsecretProof as glueAppsecretProof,
+  compile as glueCompile,
+  evaluate as glueEvaluate,
+  __appsecretProof,
+  __tables,
+} from './appgrant.js';
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+// Names behind the numbers the core returns; read once, on first use (the browser entry
+// instantiates the wasm after this module is evaluated).
+let TABLES;
+const tables = () => (TABLES ??= __tables());
+
+/** A signer with the key schedule done once; the last token is kept absorbed in the core. */
+export class ProofSigner {
+  #glue;
+  #token;
+
+  constructor(appSecret) {
+    this.#glue = new GlueProofSigner(appSecret);
+  }
+
+  proof(accessToken, time) {
+    const at = typeof time === 'number' ? time : time === undefined || time === null ? nowSeconds() : undefined;
+    if (typeof accessToken !== 'string' || at === undefined) return this.#glue.proof(accessToken, time);
+    if (accessToken !== this.#token) {
+      this.#glue.__token(accessToken);
+      this.#token = accessToken;
+    }
+    // The core refuses a time that is no Unix seconds (invalid_time) before anything is returned.
+    const appsecret_proof = this.#glue.__sign(at);
+    return { appsecret_proof, appsecret_time: Math.floor(at) + 0 };
+  }
+
+  legacy(accessToken) {
+    return this.#glue.legacy(accessToken);
+  }
+
+  free() {
+    this.#token = undefined;
+    this.#glue.free();
+  }
+}
+if (Symbol.dispose) ProofSigner.prototype[Symbol.dispose] = ProofSigner.prototype.free;
+
+export function appsecretProof(accessToken, appSecret, time) {
+  const at = typeof time === 'number' ? time : time === undefined || time === null ? nowSeconds() : undefined;
+  if (typeof accessToken !== 'string' || typeof appSecret !== 'string' || at === undefined) {
+    return glueAppsecretProof(accessToken, appSecret, time);
+  }
+  const appsecret_proof = __appsecretProof(accessToken, appSecret, at);
+  return { appsecret_proof, appsecret_time: Math.floor(at) + 0 };
+}
+
+const FIELD_NAME = /^[A-Za-z0-9_.]+$/;
+// The glue passes a string to wasm as UTF-8, a lone surrogate as U+FFFD; JSON.stringify keeps it
+// escaped and serde_json refuses it. Such a string takes the glue's path, so both paths agree.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const wellFormed = typeof ''.isWellFormed === 'function' ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+
+// `fields` as the core's comma-separated form, or undefined when it cannot be passed as one
+// (an element a comma or spaces would change).
+function fieldText(fields) {
+  if (typeof fields === 'string') return fields;
+  if (!Array.isArray(fields) || Object.getPrototypeOf(fields) !== Array.prototype) return undefined;
+  for (const f of fields) if (typeof f !== 'string' || !FIELD_NAME.test(f)) return undefined;
+  return fields.join(',');
+}
+
+// The arguments of `__decide` for a plain request object whose every value has the type
+// `Request::from_json` accepts, or undefined to take the glue's path. JSON.stringify drops
+// undefined values and writes non-finite numbers as null, so those count as absent here too.
+function decideArgs(request) {
+  if (typeof request !== 'object' || request === null || Object.getPrototypeOf(request) !== Object.prototype) return undefined;
+  let method, methodText, path, fields, sourceIp, token, proof, timeText, mentioned = false;
+  let node = 0, group = 0, groupId, timeNumber = NaN, now = NaN, thread = 0;
+  for (const key in request) {
+    const v = request[key];
+    if (v === undefined) continue;
+    if (typeof v === 'string' && !wellFormed(v)) return undefined;
+    switch (key) {
+      case 'method':
+        if (typeof v !== 'string') return undefined;
+        // A method of the catalog crosses as a number; any other as text.
+        method = tables().methods.indexOf(v) + 1;
+        if (method === 0) methodText = v;
+        break;
+      case 'path':
+        if (typeof v !== 'string') return undefined;
+        path = v;
+        break;
+      case 'node':
+        if (v === null) break;
+        node = typeof v === 'string' ? tables().nodes.indexOf(v) + 1 : 0;
+        if (node === 0) return undefined;
+        break;
+      case 'group_id':
+        if (v === null) group = 1;
+        else if (typeof v === 'string') (group = 2), (groupId = v);
+        else return undefined;
+        break;
+      case 'fields':
+        if (v === null) break;
+        fields = fieldText(v);
+        if (fields === undefined) return undefined;
+        break;
+      case 'source_ip':
+      case 'access_token':
+      case 'appsecret_proof':
+        if (v === null) break;
+        if (typeof v !== 'string') return undefined;
+        if (key === 'source_ip') sourceIp = v;
+        else if (key === 'access_token') token = v;
+        else proof = v;
+        break;
+      case 'appsecret_time':
+        if (typeof v === 'string') timeText = v;
+        else if (typeof v === 'number') timeNumber = Number.isFinite(v) ? v : NaN;
+        else if (v !== null) return undefined;
+        break;
+      case 'now':
+        if (typeof v === 'number') now = Number.isFinite(v) ? v : NaN;
+        else if (v !== null) return undefined;
+        break;
+      case 'mentioned':
+        if (typeof v === 'boolean') mentioned = v;
+        else if (v !== null) return undefined;
+        break;
+      case 'thread':
+        if (v === null) break;
+        thread = v === 'direct' ? 1 : v === 'group' ? 2 : 0;
+        if (thread === 0) return undefined;
+        break;
+      default:
+        // target_user, directory and unknown keys: the glue reads (or refuses) them.
+        return undefined;
+    }
+  }
+  if (method === undefined || path === undefined) return undefined;
+  // The clock matters only to a token or a proof (given here or in the query string); reading it
+  // costs as much as the rest of a permission-only decision.
+  const timed = token !== undefined || proof !== undefined || timeText !== undefined || !Number.isNaN(timeNumber) || path.includes('?');
+  const clock = Number.isNaN(now) && timed ? nowSeconds() : 0;
+  return [method, methodText, path, node, group, groupId, fields, sourceIp, token, proof, timeNumber, timeText, now, mentioned, thread, clock];
+}
+
+function readArgs(request) {
+  try {
+    return decideArgs(request);
+  } catch {
+    // A getter or proxy threw: the glue's JSON reading turns that into a coded Error.
+    return undefined;
+  }
+}
+
+function coded(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * SPEC §5's Decision. `allowed`, `reason`, `operation`, `permission` and `error` are own
+ * properties; `trace` is read on demand (and is part of toJSON, spread it with `.toJSON()`).
+ */
+class Decision {
+  #trace;
+  #policy;
+  #args;
+
+  constructor(allowed, reason, operation, permission, error) {
+    this.allowed = allowed;
+    this.reason = reason;
+    this.operation = operation;
+    this.permission = permission;
+    this.error = error;
+  }
+
+  static packed(code, policy, args) {
+    const t = tables();
+    const reason = code & 0xff;
+    const operation = (code >>> 8) & 0xff;
+    const permission = (code >>> 16) & 0xff;
+    const decision = new Decision(
+      reason === 0,
+      reason === 0 ? null : t.reasons[reason - 1],
+      operation === 0 ? null : t.operations[operation - 1],
+      permission === 0 ? null : t.permissions[permission - 1],
+      reason === 0 ? null : { ...t.errors[reason - 1] },
+    );
+    decision.#policy = policy;
+    decision.#args = args;
+    return decision;
+  }
+
+  static plain(d) {
+    const decision = new Decision(d.allowed, d.reason, d.operation, d.permission, d.error);
+    decision.#trace = d.trace;
+    return decision;
+  }
+
+  get trace() {
+    if (this.#trace === undefined) {
+      try {
+        this.#policy.__decide(...this.#args);
+        this.#trace = this.#policy.__trace().trace;
+      } catch (e) {
+        if (typeof e?.code === 'string') throw e;
+        throw coded('invalid_argument', 'the Policy that made this decision was freed before its trace was read');
+      }
+      this.#policy = this.#args = undefined;
+    }
+    return this.#trace;
+  }
+
+  set trace(trace) {
+    this.#trace = trace;
+    this.#policy = this.#args = undefined;
+  }
+
+  toJSON() {
+    const { allowed, reason, operation, permission, trace, error } = this;
+    return { allowed, reason, operation, permission, trace, error };
+  }
+
+  [INSPECT](depth, options, inspect) {
+    return inspect(this.toJSON(), options);
+  }
+}
+
+const MADE_BY_COMPILE = Symbol('compile');
+
+/** A config compiled once, with its credentials, for many decisions. */
+export class Policy {
+  #glue;
+
+  constructor(key, glue) {
+    if (key !== MADE_BY_COMPILE) throw coded('invalid_argument', 'a Policy is made by compile(config, credentials)');
+    this.#glue = glue;
+  }
+
+  evaluate(request) {
+    const args = readArgs(request);
+    if (args === undefined) return Decision.plain(this.#glue.evaluate(request));
+    const a = args;
+    const code = this.#glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+    return Decision.packed(code, this.#glue, args);
+  }
+
+  free() {
+    this.#glue.free();
+  }
+}
+if (Symbol.dispose) Policy.prototype[Symbol.dispose] = Policy.prototype.free;
+
+export function compile(config, credentials) {
+  return new Policy(MADE_BY_COMPILE, glueCompile(config, credentials));
+}
+
+export function evaluate(config, request, credentials) {
+  return Decision.plain(glueEvaluate(config, request, credentials));
+}

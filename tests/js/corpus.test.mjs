@@ -1,0 +1,114 @@
+// The fast paths of js/fast.mjs against the glue's JSON path, on the benchmark's decision corpus
+// (benches/corpus.mjs): a compiled Policy reads requests field by field and leaves the trace to
+// be explained on demand; every decision, trace included, must be the one evaluate() gives.
+// Proofs likewise: ProofSigner (with its token kept absorbed) and appsecretProof against
+// node:crypto. Timings belong to `./dev bench`, not here.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ProofSigner, appsecretProof, compile, evaluate } from 'appgrant';
+import { CONFIG, CREDENTIALS, FULL_CONFIG, NOW, TOKEN, APP_SECRET, fullRequests, permissionRequests, proofFor } from '../../benches/corpus.mjs';
+
+const plain = (decision) => JSON.parse(JSON.stringify(decision));
+
+describe('Policy.evaluate (fast path) decides as evaluate()', () => {
+  test('every permission-only request of the corpus, trace included', () => {
+    const policy = compile(CONFIG);
+    const requests = permissionRequests();
+    assert.ok(requests.length > 100);
+    for (const r of requests) assert.deepEqual(plain(policy.evaluate(r)), plain(evaluate(CONFIG, r)), JSON.stringify(r));
+    policy.free();
+  });
+
+  test('every full request (token, address, proof) of the corpus, trace included', () => {
+    const policy = compile(FULL_CONFIG, CREDENTIALS);
+    const requests = fullRequests();
+    const reasons = new Set();
+    for (const r of requests) {
+      const d = policy.evaluate(r);
+      reasons.add(d.reason);
+      assert.deepEqual(plain(d), plain(evaluate(FULL_CONFIG, r, CREDENTIALS)), JSON.stringify(r));
+    }
+    for (const reason of [null, 'ip_not_allowed', 'proof_expired', 'token_invalid', 'group_not_allowed']) assert.ok(reasons.has(reason), String(reason));
+    policy.free();
+  });
+
+  test('a trace read late is still its own request’s, at its own clock', () => {
+    const policy = compile(FULL_CONFIG, CREDENTIALS);
+    const [first, second] = fullRequests();
+    const a = policy.evaluate(first);
+    const b = policy.evaluate({ ...second, method: 'DELETE' });
+    assert.deepEqual(b.trace, evaluate(FULL_CONFIG, { ...second, method: 'DELETE' }, CREDENTIALS).trace);
+    assert.deepEqual(a.trace, evaluate(FULL_CONFIG, first, CREDENTIALS).trace);
+    const withoutNow = { method: 'GET', path: '/1001/feed', node: 'group' };
+    const c = compile(CONFIG).evaluate(withoutNow);
+    assert.deepEqual(c.trace, evaluate(CONFIG, withoutNow).trace);
+    policy.free();
+  });
+
+  test('a decision has SPEC §5’s shape: own fields, trace in JSON, spread with toJSON', () => {
+    const d = compile(CONFIG).evaluate({ method: 'POST', path: '/2002/feed', node: 'group' });
+    assert.deepEqual(Object.keys(d.toJSON()), ['allowed', 'reason', 'operation', 'permission', 'trace', 'error']);
+    assert.equal(d.allowed, false);
+    assert.equal(d.reason, 'group_not_allowed');
+    assert.deepEqual(d.error, { message: '(#200) The integration is not enabled for this group', type: 'OAuthException', code: 200 });
+    assert.equal(d.trace.at(-1).check, 'group');
+    assert.ok(JSON.stringify(d).includes('"trace":[{"check":"token"'));
+    d.trace = [];
+    assert.deepEqual(d.trace, []);
+  });
+
+  test('requests the fast path does not read take the JSON path and decide the same', () => {
+    const policy = compile(CONFIG);
+    const base = { method: 'GET', path: '/1001/feed', node: 'group' };
+    const odd = [
+      { ...base, directory: { groups: ['1001'] }, node: undefined },
+      { ...base, fields: ['id', 'message'] },
+      { ...base, fields: ['id, message'] },
+      { ...base, now: NOW + 0.5 },
+      { ...base, now: Number.NaN },
+      { ...base, appsecret_time: Infinity },
+      { ...base, method: 'get' },
+      { ...base, group_id: null, mentioned: null, thread: null },
+      { method: 'POST', path: '/55/password_reset', target_user: { claimed: true, active: false } },
+      Object.assign(Object.create(null), base),
+    ];
+    for (const r of odd) assert.deepEqual(plain(policy.evaluate(r)), plain(evaluate(CONFIG, r)), JSON.stringify(r));
+    const bad = [
+      { ...base, extra: 1 }, { ...base, node: 'grp' }, { ...base, now: -1 }, { ...base, thread: 'x' }, { ...base, mentioned: 'yes' },
+      { ...base, path: '/1001/\ud800feed' },
+    ];
+    for (const r of bad) {
+      let fast, slow;
+      try { policy.evaluate(r); } catch (e) { fast = e; }
+      try { evaluate(CONFIG, r); } catch (e) { slow = e; }
+      assert.ok(fast && slow, JSON.stringify(r));
+      assert.equal(fast.code, slow.code);
+      assert.equal(fast.message, slow.message);
+    }
+  });
+
+  test('the trace of a decision whose Policy was freed is a coded error, not a crash', () => {
+    const policy = compile(CONFIG);
+    const d = policy.evaluate({ method: 'GET', path: '/1001/feed', node: 'group' });
+    policy.free();
+    assert.equal(d.allowed, true);
+    assert.throws(() => d.trace, (e) => e.code === 'invalid_argument');
+  });
+});
+
+describe('proofs (fast path) equal node:crypto', () => {
+  test('ProofSigner.proof keeps the last token and signs whatever token it is given', () => {
+    const signer = new ProofSigner(APP_SECRET);
+    for (let i = 0; i < 50; i++) {
+      const token = i % 3 ? TOKEN : `${TOKEN}${i}`;
+      assert.deepEqual(signer.proof(token, NOW + i), { appsecret_proof: proofFor(token, NOW + i), appsecret_time: NOW + i });
+    }
+    assert.equal(signer.proof(TOKEN, NOW + 0.75).appsecret_time, NOW);
+    assert.ok(Object.is(signer.proof(TOKEN, -0).appsecret_time, 0), '-0 is 0');
+    signer.free();
+  });
+
+  test('appsecretProof', () => {
+    for (let i = 0; i < 20; i++) assert.equal(appsecretProof(TOKEN, APP_SECRET, NOW - i).appsecret_proof, proofFor(TOKEN, NOW - i));
+  });
+});
