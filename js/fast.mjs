@@ -21,7 +21,6 @@ import {
   appsecretProof as glueAppsecretProof,
   compile as glueCompile,
   evaluate as glueEvaluate,
-  __appsecretProof,
   __tables,
 } from './appgrant.js';
 
@@ -64,13 +63,22 @@ export class ProofSigner {
 }
 if (Symbol.dispose) ProofSigner.prototype[Symbol.dispose] = ProofSigner.prototype.free;
 
+// The signer of the last secret appsecretProof was given, and so of the last token: a client signs
+// call after call with one secret and one token, and a signer prepared for both hashes only the
+// time (a third of the work). It holds the keyed HMAC state and the token's last partial block in
+// wasm memory, never the secret itself; a call with another secret frees it.
+let last;
+
 export function appsecretProof(accessToken, appSecret, time) {
-  const at = typeof time === 'number' ? time : time === undefined || time === null ? nowSeconds() : undefined;
-  if (typeof accessToken !== 'string' || typeof appSecret !== 'string' || at === undefined) {
+  if (typeof accessToken !== 'string' || typeof appSecret !== 'string' || (typeof time !== 'number' && time != null)) {
     return glueAppsecretProof(accessToken, appSecret, time);
   }
-  const appsecret_proof = __appsecretProof(accessToken, appSecret, at);
-  return { appsecret_proof, appsecret_time: Math.floor(at) + 0 };
+  if (last?.secret !== appSecret) {
+    const signer = new ProofSigner(appSecret);
+    last?.signer.free();
+    last = { secret: appSecret, signer };
+  }
+  return last.signer.proof(accessToken, time);
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_.]+$/;

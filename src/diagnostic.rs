@@ -31,8 +31,8 @@ impl Severity {
 
 macro_rules! codes {
     ($($variant:ident => $code:literal, $severity:ident;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-        pub enum Code { $(#[serde(rename = $code)] $variant,)* }
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code { $($variant,)* }
 
         impl Code {
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];

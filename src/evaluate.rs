@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::catalog::{self, Auth, GroupScope, PermissionIndex, PermissionSet, Product, TargetRule, When, PERMISSIONS};
 use crate::config::{Config, GroupMode};
 use crate::ip::{self, AllowList, EntryError};
-use crate::proof::{ProofParams, TimeValue, VerifyOptions};
+use crate::proof::{ProofParams, Received, TimeValue, VerifyOptions};
 use crate::reason::{DenyReason, GraphError};
 use crate::request::{AuthMethod, Lookup, Param, PostPlace, Request, Resolution, Route, TargetUser, Thread, TimeParam, Unresolved, MAX_SEGMENTS};
 use crate::token::{self, Credentials, TokenStatus};
@@ -69,7 +69,7 @@ impl Policy {
     pub fn new(config: Config) -> Policy {
         let allow = AllowList::new(config.ip_allowlist.iter().map(|e| e.value.net()));
         let mut groups: Vec<String> = config.groups.iter().map(|g| g.value.clone()).collect();
-        groups.sort_unstable();
+        crate::sort::ord(&mut groups);
         groups.dedup();
         let effective = config.effective();
         Policy { config, allow, groups, effective }
@@ -270,7 +270,7 @@ fn check_token<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
     if ctx.by_app_credentials() {
         return Skip(Detail::ByAppCredentials);
     }
-    let Some(records) = ctx.credentials.and_then(|c| c.tokens.as_deref()) else {
+    let Some((credentials, records)) = ctx.credentials.and_then(|c| Some((c, c.tokens.as_deref()?))) else {
         return Skip(Detail::NoTokens);
     };
     let token = match &ctx.request.access_token {
@@ -278,7 +278,8 @@ fn check_token<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
         Param::Conflict => return Deny(DenyReason::TokenInvalid, Detail::TokenTwice),
         Param::One(t) => t,
     };
-    match token::check(records, ctx.product(), token, ctx.now) {
+    let (product, now) = (ctx.product(), ctx.now);
+    match credentials.with_token(token, |facts| token::check(records, product, facts.sha256, now)) {
         TokenStatus::Valid { issued_at, expires_at } => Pass(Detail::TokenActive { issued_at, expires_at }),
         TokenStatus::Expired { expired_at } => Deny(DenyReason::TokenExpired, Detail::TokenExpired { expired_at }),
         TokenStatus::Invalid => Deny(DenyReason::TokenInvalid, Detail::TokenNotActive),
@@ -338,7 +339,9 @@ fn check_proof<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
         _ => None,
     };
     let params = ProofParams { access_token: token, appsecret_proof: Some(proof), appsecret_time: time };
-    match credentials.signer.verify(&params, &VerifyOptions::at(ctx.now)) {
+    let verified = Received::checked(&params, &VerifyOptions::at(ctx.now))
+        .and_then(|received| credentials.with_token(received.access_token, |facts| facts.signer.verify(&received)));
+    match verified {
         Ok(()) => Pass(Detail::ProofValid),
         Err(reason) => Deny(reason, Detail::ProofRefused(reason)),
     }

@@ -372,7 +372,7 @@ struct Ranges<T>(Vec<(T, T)>);
 
 impl<T: Address> Ranges<T> {
     fn merged(mut ranges: Vec<(T, T)>) -> Self {
-        ranges.sort_unstable();
+        crate::sort::ord(&mut ranges);
         let mut merged: Vec<(T, T)> = Vec::with_capacity(ranges.len());
         for (start, end) in ranges {
             match merged.last_mut() {
@@ -409,7 +409,7 @@ impl<T: Address> Ranges<T> {
 pub fn overlapping(entries: &[IpNet]) -> Vec<(usize, usize)> {
     let mut order: Vec<(Span, usize)> = entries.iter().map(|&net| span(net)).zip(0..).collect();
     // Outer before inner: at the same start the wider (later end) comes first.
-    order.sort_unstable_by_key(|&((v6, start, end), index)| (v6, start, Reverse(end), index));
+    crate::sort::by_key(&mut order, |&((v6, start, end), index)| (v6, start, Reverse(end), index));
 
     let mut pairs = Vec::new();
     let mut outermost: Option<(Span, usize)> = None;
@@ -424,7 +424,7 @@ pub fn overlapping(entries: &[IpNet]) -> Vec<(usize, usize)> {
             _ => outermost = Some(((v6, start, end), j)),
         }
     }
-    pairs.sort_unstable_by_key(|&(_, j)| j);
+    crate::sort::by_key(&mut pairs, |&(_, j)| j);
     pairs
 }
 

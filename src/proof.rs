@@ -86,6 +86,15 @@ impl TokenSigner {
         Proof { appsecret_proof: hex.iter().map(|&b| char::from(b)).collect(), appsecret_time: time }
     }
 
+    /// Step 7 of [`ProofSigner::verify`], for a signer of `received`'s token.
+    pub fn verify(&self, received: &Received<'_>) -> std::result::Result<(), DenyReason> {
+        let mut mac = self.mac.clone();
+        mac.update(Decimal::new(received.time).as_bytes());
+        // `verify_slice` compares in constant time: how long a wrong proof
+        // takes to refuse says nothing about how many of its bytes were right.
+        mac.verify_slice(&received.tag).map_err(|_| DenyReason::ProofMismatch)
+    }
+
     /// The proof for `time` as 64 lower-case hex digits, written into `out`.
     pub fn proof_hex(&self, time: i64, out: &mut [u8; 64]) {
         let mut mac = self.mac.clone();
@@ -238,6 +247,21 @@ impl ProofSigner {
         params: &ProofParams<'_>,
         opts: &VerifyOptions,
     ) -> std::result::Result<(), DenyReason> {
+        let received = Received::checked(params, opts)?;
+        self.for_token(received.access_token).verify(&received)
+    }
+}
+
+/// A proof that passed every check but the HMAC: well-formed, and fresh at
+/// the verifier's `now` (steps 1 to 6 of [`ProofSigner::verify`]).
+pub struct Received<'a> {
+    pub access_token: &'a str,
+    tag: [u8; 32],
+    time: i64,
+}
+
+impl<'a> Received<'a> {
+    pub fn checked(params: &ProofParams<'a>, opts: &VerifyOptions) -> std::result::Result<Received<'a>, DenyReason> {
         let token = params
             .access_token
             .filter(|t| !t.is_empty())
@@ -259,11 +283,7 @@ impl ProofSigner {
         if -ahead > i128::from(opts.max_age_seconds) {
             return Err(DenyReason::ProofExpired);
         }
-        // `verify_slice` compares in constant time: how long a wrong proof
-        // takes to refuse says nothing about how many of its bytes were right.
-        let mut mac = self.for_token(token).mac;
-        mac.update(Decimal::new(time).as_bytes());
-        mac.verify_slice(&tag).map_err(|_| DenyReason::ProofMismatch)
+        Ok(Received { access_token: token, tag, time })
     }
 }
 

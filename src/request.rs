@@ -601,7 +601,7 @@ fn table() -> &'static RouteTable {
                 None => shapes.push((key, vec![i])),
             }
         }
-        shapes.sort_unstable_by_key(|(k, _)| *k);
+        crate::sort::by_key(&mut shapes, |(k, _)| *k);
         RouteTable { routes, shapes }
     })
 }
@@ -738,7 +738,7 @@ impl<'s, 'a> Lookup<'s, 'a> {
             Unresolved::NoPath => format!("no operation has the path {shown}"),
             Unresolved::WrongMethod => {
                 let mut methods: Vec<_> = self.routes(self.by_path).map(|(_, r)| r.operation.method).collect();
-                methods.sort_unstable();
+                crate::sort::ord(&mut methods);
                 methods.dedup();
                 format!("{method} {shown} is not an operation; this path takes {}", methods.join(", "))
             }

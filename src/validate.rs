@@ -43,7 +43,7 @@ pub fn validate(value: &Value, options: &Options) -> Vec<Diagnostic> {
             d.severity = *s;
         }
     }
-    out.sort_by_key(|d| d.severity);
+    crate::sort::by_key(&mut out, |d| d.severity);
     out
 }
 

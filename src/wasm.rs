@@ -197,15 +197,6 @@ impl ProofSigner {
     }
 }
 
-/// `appsecretProof` once its arguments are known to be strings and a number.
-#[wasm_bindgen(js_name = __appsecretProof, skip_typescript)]
-pub fn fast_appsecret_proof(access_token: &str, app_secret: &str, at: f64) -> JsResult<String> {
-    let at = seconds(at, "time")?;
-    let mut hex = [0u8; 64];
-    proof::ProofSigner::new(app_secret).for_token(access_token).proof_hex(at, &mut hex);
-    Ok(hex_text(&hex))
-}
-
 /// The wasm instance's memory, so that tools can watch its size.
 #[wasm_bindgen(js_name = __memory, skip_typescript)]
 pub fn memory() -> JsValue {
@@ -322,7 +313,7 @@ pub fn required_permissions(uses: JsValue) -> JsResult<JsValue> {
     let (permissions, unmatched) = validate::required_permissions(&uses_only);
     let mut missed: Vec<usize> = unmatched.iter().filter_map(|j| parsed.get(*j).map(|(i, _)| *i)).collect();
     missed.extend(unusable);
-    missed.sort_unstable();
+    crate::sort::ord(&mut missed);
     let out = to_js(&Required { permissions })?;
     let originals = Array::new();
     for i in missed {
