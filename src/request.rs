@@ -396,8 +396,10 @@ pub fn parse_thread(s: &str) -> Result<Thread> {
 /// is accepted because users paste them.
 pub fn split_url(raw: &str) -> (&str, Option<&str>) {
     let without_fragment = raw.split_once('#').map_or(raw, |(before, _)| before);
-    // A path (the usual case) has no scheme: whatever `://` it holds comes after a `/`.
-    let without_origin = match without_fragment.split_once("://").filter(|_| !without_fragment.starts_with('/')) {
+    // A path (the usual case) has no scheme: whatever `://` it holds comes after a `/`. It is
+    // tested first because a substring search costs a decision more than a whole path check.
+    let origin = if without_fragment.starts_with('/') { None } else { without_fragment.split_once("://") };
+    let without_origin = match origin {
         Some((scheme, rest)) if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) => {
             rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("/")
         }

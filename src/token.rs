@@ -84,7 +84,7 @@ pub enum TokenStatus {
 
 /// Checks a token, by its SHA-256 hex, against stored records at `now`.
 pub fn check(records: &[TokenRecord], product: Product, digest: &str, now: i64) -> TokenStatus {
-    let Some(record) = records.iter().find(|r| bool::from(r.sha256.as_bytes().ct_eq(digest.as_bytes()))) else {
+    let Some(record) = records.iter().find(|r| same_bytes(r.sha256.as_bytes(), digest.as_bytes())) else {
         return TokenStatus::Invalid;
     };
     // A token from the simulated future did not exist yet.
@@ -95,6 +95,25 @@ pub fn check(records: &[TokenRecord], product: Product, digest: &str, now: i64) 
         Some(end) if now >= end => TokenStatus::Expired { expired_at: end },
         expires_at => TokenStatus::Valid { issued_at: record.issued_at, expires_at },
     }
+}
+
+/// Whether `a` and `b` are equal, in a time that depends on their lengths
+/// only. `subtle`'s slice comparison puts every byte through an
+/// optimisation barrier, which made comparing a 200-character token cost
+/// as much as hashing it; here the bytes are folded eight at a time and
+/// each word's difference goes through the barrier (`Choice` from
+/// `ct_eq`), so the compiler cannot stop at the first difference.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    fn words(s: &[u8]) -> impl Iterator<Item = u64> + '_ {
+        let whole = s.chunks_exact(8);
+        let tail = whole.remainder().iter().fold(0u64, |w, &x| w << 8 | u64::from(x));
+        whole.map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default())).chain(std::iter::once(tail))
+    }
+    let same = words(a).zip(words(b)).fold(subtle::Choice::from(1), |all, (x, y)| all & x.ct_eq(&y));
+    bool::from(same)
 }
 
 /// The secret-bearing argument of `evaluate`/`compile` (SPEC §5).
@@ -159,7 +178,7 @@ impl Credentials {
         };
         let prepared = match &mut *last {
             // Constant-time, as every comparison with a token is.
-            Some(p) if bool::from(p.token.as_bytes().ct_eq(token.as_bytes())) => p,
+            Some(p) if same_bytes(p.token.as_bytes(), token.as_bytes()) => p,
             slot => slot.insert(PreparedToken::new(&self.signer, token)),
         };
         prepared.facts(f)
@@ -380,7 +399,7 @@ impl Integration {
         if self.policy.config.app_id.as_deref().is_some_and(|id| id != app_id) {
             return error(101, "Error validating application. Invalid application ID.");
         }
-        if !bool::from(secret.as_bytes().ct_eq(self.app_secret.as_bytes())) {
+        if !same_bytes(secret.as_bytes(), self.app_secret.as_bytes()) {
             return error(1, "Error validating client secret.");
         }
         let issued = self.replace_token(now)?;
@@ -504,6 +523,24 @@ mod tests {
         wp.reset_secret(&json!("new-secret")).unwrap();
         assert!(matches!(check(wp.tokens(), Product::Workplace, &t.access_token, 1), TokenStatus::Valid { .. }));
         assert_eq!(wp.reset_secret(&json!("")).unwrap_err().code, ErrorCode::InvalidCredentials);
+    }
+
+    proptest! {
+        /// Equal exactly when the bytes are: any one changed byte, at any
+        /// place in any word, and any other length, differ.
+        #[test]
+        fn same_bytes_is_equality(a in proptest::collection::vec(any::<u8>(), 0..70), at in any::<usize>(), flip in 1u8..=255, extra in any::<u8>()) {
+            prop_assert!(same_bytes(&a, &a.clone()));
+            if !a.is_empty() {
+                let mut changed = a.clone();
+                changed[at % a.len()] ^= flip;
+                prop_assert!(!same_bytes(&a, &changed));
+            }
+            let mut longer = a.clone();
+            longer.push(extra);
+            prop_assert!(!same_bytes(&a, &longer));
+            prop_assert!(!same_bytes(&longer, &a));
+        }
     }
 
     #[test]
