@@ -31,9 +31,6 @@ class Planted extends Error {}
  * the todo test below repeats each one. Delete an entry once its fix lands.
  */
 const PENDING = [
-  { why: 'config::closest (typo hints) is O(name length × candidates): 14 s per MB of an unknown permission, operation or key',
-    call: /^(validate|evaluate|compile|new Integration|new Gate|Integration\.fromState|preRequest|createGate) .*(permissions\.0|uses\.0) = 10 MB|^requiredPermissions 0\.0 = 10 MB|10 MB key in argument /,
-    result: /took \d+ ms/, slow: true },
   { why: 'preRequest reads a string `params` as an object: one parameter per character, 40 s for 10 MB',
     call: /^preRequest 0\.params = 10 MB/, result: /took \d+ ms/, slow: true },
   { why: 'js/clients.mjs: encodeURIComponent throws URIError on lone surrogates in preRequest params',
@@ -374,6 +371,19 @@ test('the table covers every export', () => {
   }
 });
 
+test('an unknown name of any length is quoted clipped, with its length', () => {
+  for (const [what, config, code] of [
+    ['an unknown permission', { permissions: [HUGE_ASCII] }, 'unknown_permission'],
+    ['an unknown key', { [HUGE_ASCII]: 1 }, 'invalid_config'],
+    ['an unknown use', { uses: [HUGE_ASCII] }, 'unknown_operation'],
+  ]) {
+    const { message } = validate(config).find((d) => d.code === code);
+    assert.match(message, new RegExp(`\`x{64}…\` \\(${HUGE} characters\\)`), what);
+    assert.ok(message.length < 200, `${what}: a message of ${message.length} characters`);
+  }
+  assert.deepEqual(requiredPermissions([HUGE_ASCII, 'group.feed.read']).unmatched, [HUGE_ASCII]);
+});
+
 // The entries of PENDING, one small repro each. A todo test: it reports, it does not fail the run.
 // When it passes, the fixes are in: delete PENDING's entries and this test.
 test('pending fixes found by this test', { todo: 'fixes outside tests/ not in yet: see PENDING' }, () => {
@@ -398,10 +408,6 @@ test('pending fixes found by this test', { todo: 'fixes outside tests/ not in ye
     }
   };
   const failures = [
-    quick('validate, an unknown permission', () => validate({ permissions: [quarter] })),
-    quick('validate, an unknown key', () => validate({ [quarter]: 1 })),
-    quick('validate, an unknown use', () => validate({ uses: [quarter] })),
-    quick('requiredPermissions, an unknown operation', () => requiredPermissions([quarter])),
     quick('preRequest, a string as params', () => preRequest({ url: '/me', params: quarter }, env)),
     coded('preRequest, a lone surrogate in params', () => preRequest({ url: '/me', params: { a: '\ud800' } }, env)),
     coded('preRequest, a method without a string form', () => preRequest({ url: '/me', method: { toString: () => ({}) } }, env)),

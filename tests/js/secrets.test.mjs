@@ -39,7 +39,6 @@ const AC_CONFIG = { product: 'admin_center', app_id: '5678', permissions: ['mana
  * reported by a todo test instead of failing the run. Delete an entry once its fix lands.
  */
 const PENDING = new Map([
-  ['validate, secrets in config', 'request.rs resolve_use echoes a `uses` entry whole, query string (and its access_token) included'],
   ['appgrant env (exit 0)', 'cli.mjs writes a --set value that is the app secret into the environment'],
 ]);
 
