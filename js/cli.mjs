@@ -102,22 +102,18 @@ const COMMANDS = {
       ...tokenOptions,
       out: { type: 'string', value: 'FILE', help: 'write the environment there (default: standard output)' },
       name: { type: 'string', value: 'NAME', help: 'the environment name (default appgrant)' },
-      set: { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'another variable, e.g. base_url=http://127.0.0.1:8787' },
+      set: { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'another variable, e.g. base_url=http://127.0.0.1:8787 (never the app secret)' },
       ...common,
     },
     run: (o) => {
       const access = token(o);
-      const proof = appsecretProof(access, secret(o), time(o));
+      const appSecret = secret(o);
+      const proof = appsecretProof(access, appSecret, time(o));
       const variables = [
         ['access_token', access, 'secret'],
         ['appsecret_proof', proof.appsecret_proof, 'default'],
         ['appsecret_time', String(proof.appsecret_time), 'default'],
-        ...(o.set ?? []).map((pair) => {
-          const at = pair.indexOf('=');
-          if (at < 1) throw new Usage(`--set takes KEY=VALUE, not "${pair}"`);
-          if (/secret/i.test(pair.slice(0, at))) throw new Usage('the environment never holds an app secret: newman gets the proof instead');
-          return [pair.slice(0, at), pair.slice(at + 1), 'default'];
-        }),
+        ...(o.set ?? []).map((pair) => variable(pair, appSecret)),
       ];
       const environment = {
         id: randomUUID(),
@@ -133,6 +129,22 @@ const COMMANDS = {
     },
   },
 };
+
+// Keys that name a secret the environment must not hold, whatever their value.
+const SECRET_KEY = /secret|passw(or)?d/i;
+
+// An extra `--set KEY=VALUE` variable. The environment is a file newman reads and CI may keep:
+// it never holds the app secret, under any key, alone or inside another value (an
+// `app_id|app_secret` pair is a working credential). A refusal never repeats the pair.
+function variable(pair, appSecret) {
+  const never = 'the environment never holds the app secret: newman gets the proof instead';
+  if (pair.includes(appSecret)) throw new Usage(`a --set value holds the app secret; ${never}`);
+  const at = pair.indexOf('=');
+  if (at < 1) throw new Usage('--set takes KEY=VALUE');
+  const key = pair.slice(0, at);
+  if (SECRET_KEY.test(key)) throw new Usage(`--set ${key}: a secret-like key; ${never}`);
+  return [key, pair.slice(at + 1), 'default'];
+}
 
 function required(o, name) {
   if (o[name] === undefined) throw new Usage(`--${name} is required`);

@@ -7,8 +7,8 @@ export interface PreRequestInput {
   method?: string;
   /** A URL string, a `URL`, or an object whose `toString()` is the URL (Postman's `pm.request.url`). */
   url: string | URL | { toString(): string };
-  /** Extra query parameters: an object, or Postman's `[{ key, value, disabled? }]` list. */
-  params?: { [key: string]: string | number | boolean } | { key: string; value?: string | null; disabled?: boolean }[];
+  /** Extra query parameters: an object, Postman's `[{ key, value, disabled? }]` list, or a query string. */
+  params?: { [key: string]: string | number | boolean } | { key: string; value?: string | null; disabled?: boolean }[] | string;
   headers?: { [name: string]: string };
   /** The type of a bare `{id}` in the path, for the permission warning. */
   node?: NodeType;

@@ -23,11 +23,41 @@ function requiredString(value, what) {
   return value;
 }
 
+// String(value), as Postman and Bruno values are read. A toString or Symbol.toPrimitive that
+// gives no string makes the engine throw a TypeError: that is a bad argument, said with a code.
+// Other exceptions are the caller's own and pass through.
+function text(value, what) {
+  try {
+    return String(value);
+  } catch (e) {
+    if (e instanceof TypeError) throw fail('invalid_argument', `${what} has no string form`);
+    throw e;
+  }
+}
+
+// One query-string component. A lone surrogate has no UTF-8 form, so it cannot be encoded.
+function component(raw, what) {
+  try {
+    return encodeURIComponent(raw);
+  } catch {
+    throw fail('invalid_argument', `${what} holds a lone surrogate, which has no UTF-8 form`);
+  }
+}
+
+// `new URL`, whose TypeError for a URL it cannot parse becomes a coded one.
+function parsedUrl(href, what, base) {
+  try {
+    return new URL(href, base);
+  } catch {
+    throw fail('invalid_argument', `${what} cannot be read as ${base ? 'a' : 'an absolute'} URL`);
+  }
+}
+
 // Postman's Url objects and Bruno's getters hand over something with its own toString().
 function urlText(url, what) {
   if (typeof url === 'string') return url;
   if (url instanceof URL) return url.href;
-  if (typeof url === 'object' && url !== null && typeof url.toString === 'function' && url.toString !== Object.prototype.toString) return String(url);
+  if (typeof url === 'object' && url !== null && typeof url.toString === 'function' && url.toString !== Object.prototype.toString) return text(url, what);
   throw fail('invalid_argument', `${what} must be a URL string`);
 }
 
@@ -41,28 +71,46 @@ function jsonish(value, what) {
   }
 }
 
-// `params` as Postman lists them ([{ key, value, disabled }]) or as a plain object.
-function withParams(url, params) {
-  if (params == null) return url;
-  const entries = Array.isArray(params)
-    ? params.filter((p) => p && !p.disabled).map((p) => [p.key, p.value])
-    : Object.entries(params);
+// `params` as [key, value] strings: from Postman's list ([{ key, value, disabled }]), a plain
+// object, or a query string (`a=1&b=2`, read as URLSearchParams reads it). URLSearchParams would
+// turn a lone surrogate into U+FFFD: it is refused first, as in the other two forms.
+function paramEntries(params) {
+  if (params == null) return [];
+  let entries;
+  if (typeof params === 'string') {
+    component(params, 'request.params');
+    entries = [...new URLSearchParams(params)];
+  } else if (Array.isArray(params)) {
+    entries = params.filter((p) => p && !p.disabled).map((p) => [p.key, p.value]);
+  } else if (typeof params === 'object') {
+    entries = Object.entries(params);
+  } else {
+    throw fail('invalid_argument', 'request.params must be a list of { key, value }, an object or a query string');
+  }
+  return entries.map(([k, v], i) => [text(k, `the key of request.params[${i}]`), text(v ?? '', `the value of request.params[${i}]`)]);
+}
+
+function withParams(url, entries) {
   if (entries.length === 0) return url;
   const [beforeFragment, fragment] = splitOnce(url, '#');
-  const extra = entries.map(([k, v]) => `${encodeURIComponent(String(k))}=${encodeURIComponent(String(v ?? ''))}`).join('&');
+  const extra = entries
+    .map(([k, v], i) => `${component(k, `the key of request.params[${i}]`)}=${component(v, `the value of request.params[${i}]`)}`)
+    .join('&');
   const joined = beforeFragment.includes('?') ? `${beforeFragment}${beforeFragment.endsWith('?') ? '' : '&'}${extra}` : `${beforeFragment}?${extra}`;
   return fragment === undefined ? joined : `${joined}#${fragment}`;
 }
 
-function splitOnce(text, separator) {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+function splitOnce(whole, separator) {
+  const at = whole.indexOf(separator);
+  return at < 0 ? [whole, undefined] : [whole.slice(0, at), whole.slice(at + 1)];
 }
 
 // The call as a config `uses` entry: the path and the fields it reads, never its credentials.
-function useOf(method, url, node) {
-  const parsed = new URL(url, 'http://relative.invalid');
-  const fields = parsed.searchParams.getAll('fields').join(',');
+// `url` is the request's own, before `params` join it: parsing the joined URL would read every
+// parameter again.
+function useOf(method, url, params, node) {
+  const parsed = parsedUrl(url, 'request.url', 'http://relative.invalid');
+  const fields = [...parsed.searchParams.getAll('fields'), ...params.filter(([k]) => k === 'fields').map(([, v]) => v)].join(',');
   return { method, path: parsed.pathname, ...(fields ? { fields } : {}), ...(node ? { node } : {}) };
 }
 
@@ -74,8 +122,10 @@ function useOf(method, url, node) {
 export function preRequest(request, environment, opts) {
   if (!request || typeof request !== 'object') throw fail('invalid_argument', 'request must be an object { method, url, params?, headers? }');
   if (!environment || typeof environment !== 'object') throw fail('invalid_argument', 'environment must be an object { access_token, app_secret, config? }');
-  const method = String(request.method ?? 'GET').toUpperCase();
-  const url = withParams(urlText(request.url, 'request.url'), request.params);
+  const method = text(request.method ?? 'GET', 'request.method').toUpperCase();
+  const address = urlText(request.url, 'request.url');
+  const params = paramEntries(request.params);
+  const url = withParams(address, params);
   const token = requiredString(environment.access_token, 'environment.access_token');
   const signer = new ProofSigner(requiredString(environment.app_secret, 'environment.app_secret'));
   try {
@@ -85,7 +135,7 @@ export function preRequest(request, environment, opts) {
     return {
       request: { method, url: signed, headers: request.headers ?? {} },
       variables,
-      warning: config == null ? null : warningFor(config, useOf(method, url, request.node ?? environment.node)),
+      warning: config == null ? null : warningFor(config, useOf(method, address, params, request.node ?? environment.node)),
     };
   } finally {
     signer.free();
@@ -168,7 +218,7 @@ const NOT_FORWARDED = ['host', 'connection', 'keep-alive', 'transfer-encoding', 
 function upstreamOf(upstream) {
   if (upstream == null) return null;
   if (typeof upstream === 'function') return upstream;
-  const base = new URL(urlText(upstream, 'upstream'));
+  const base = parsedUrl(urlText(upstream, 'upstream'), 'upstream');
   return (request) => {
     const incoming = new URL(request.url);
     const target = new URL(base);

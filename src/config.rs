@@ -5,6 +5,7 @@
 //! still read, so `validate` can report everything at once. `Config::from_json`
 //! is the strict door for evaluation: any error-severity finding refuses it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -147,13 +148,13 @@ pub fn parse(value: &Value) -> (Option<Config>, Vec<Diagnostic>) {
     for key in root.keys() {
         if !KEYS.contains(&key.as_str()) && !is_secret_key(key) {
             let hint = closest(key, KEYS.iter().copied()).map(|k| format!("; did you mean `{k}`?")).unwrap_or_default();
-            r.invalid(&pointer([key]), format!("unknown field `{key}`{hint}"));
+            r.invalid(&pointer([key]), format!("unknown field {}{hint}", quoted(key)));
         }
     }
     let product = match root.get("product") {
         None | Some(Value::Null) => Product::Workplace,
         Some(Value::String(s)) => Product::parse(s).unwrap_or_else(|| {
-            r.invalid("/product", format!("unknown product `{s}`: use `workplace` or `admin_center`"));
+            r.invalid("/product", format!("unknown product {}: use `workplace` or `admin_center`", quoted(s)));
             Product::Workplace
         }),
         Some(other) => {
@@ -216,7 +217,8 @@ pub fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Levenshtein distance; small inputs only (names, not payloads).
+/// Levenshtein distance, O(|a|·|b|): `closest` calls it only for names of about a
+/// candidate's length.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -234,14 +236,52 @@ fn distance(a: &str, b: &str) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
-/// The candidate nearest to `name`, if it is near enough to be a typo.
+/// The candidate nearest to `name` among those near enough to be a typo of
+/// it: within half the candidate's length in edits (at least 2). A length
+/// difference is a lower bound on the distance, so a candidate whose length
+/// differs by more is never measured: an unknown name of megabytes costs one
+/// pass to count its characters, not an edit-distance table per candidate.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lowered = name.to_ascii_lowercase();
-    candidates
-        .map(|c| (distance(&lowered, &c.to_ascii_lowercase()), c))
-        .min_by_key(|(d, _)| *d)
-        .filter(|(d, c)| *d <= (c.len() / 2).max(2))
-        .map(|(_, c)| c)
+    let length = name.chars().count();
+    let mut lowered = None;
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let allowed = (candidate.chars().count() / 2).max(2);
+        if length.abs_diff(candidate.chars().count()) > allowed {
+            continue;
+        }
+        let name = lowered.get_or_insert_with(|| name.to_ascii_lowercase());
+        let d = distance(name, &candidate.to_ascii_lowercase());
+        let nearer = match best {
+            Some((b, _)) => d < b,
+            None => true,
+        };
+        if d <= allowed && nearer {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The most characters of a caller's name a message repeats: enough to
+/// recognise it, never a payload (names can be megabytes of hostile input).
+const QUOTED_CHARS: usize = 64;
+
+/// `text` as a message repeats it: whole when short, else its first
+/// `QUOTED_CHARS` characters and an ellipsis.
+pub fn clipped(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", text.get(..cut).unwrap_or_default())),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// `name` in backticks, clipped, with its length when it was clipped.
+pub fn quoted(name: &str) -> String {
+    match clipped(name) {
+        Cow::Borrowed(whole) => format!("`{whole}`"),
+        Cow::Owned(head) => format!("`{head}` ({} characters)", name.chars().count()),
+    }
 }
 
 /// The permission id nearest to an unknown name (ids, aliases and labels
@@ -358,7 +398,7 @@ impl Reader {
             Some(id) => format!("; did you mean `{id}`?"),
             None => "; see permissions() for the catalog".to_string(),
         };
-        self.push(Code::UnknownPermission, path, format!("unknown permission `{name}`{hint}"));
+        self.push(Code::UnknownPermission, path, format!("unknown permission {}{hint}", quoted(name)));
     }
 
     fn options(&mut self, value: Option<&Value>) -> (At<bool>, At<bool>) {
@@ -372,7 +412,7 @@ impl Reader {
                     match k.as_str() {
                         "auto_invite" => auto_invite.value = self.bool_at(Some(v), &path, k),
                         "group_chats" => group_chats.value = self.bool_at(Some(v), &path, k),
-                        _ => self.invalid(&path, format!("unknown option `{k}`: options are `auto_invite` and `group_chats`")),
+                        _ => self.invalid(&path, format!("unknown option {}: options are `auto_invite` and `group_chats`", quoted(k))),
                     }
                 }
             }
@@ -391,13 +431,13 @@ impl Reader {
             }
         };
         for k in map.keys().filter(|k| !["mode", "groups"].contains(&k.as_str())) {
-            self.invalid(&pointer(["group_access", k]), format!("unknown field `{k}` in group_access: use `mode` and `groups`"));
+            self.invalid(&pointer(["group_access", k]), format!("unknown field {} in group_access: use `mode` and `groups`", quoted(k)));
         }
         // An unreadable mode falls back to the narrowest reading, so that a
         // typo never widens access while the rest is checked.
         let mode = match map.get("mode") {
             Some(Value::String(s)) => GroupMode::parse(s).unwrap_or_else(|| {
-                self.invalid("/group_access/mode", format!("unknown mode `{s}`: use `all`, `specific` or `group_admins`"));
+                self.invalid("/group_access/mode", format!("unknown mode {}: use `all`, `specific` or `group_admins`", quoted(s)));
                 GroupMode::Specific
             }),
             Some(other) => {
@@ -509,7 +549,7 @@ pub fn parse_use(item: &Value) -> std::result::Result<Use, String> {
         Value::String(s) => Ok(Use::Id(s.clone())),
         Value::Object(map) => {
             if let Some(k) = map.keys().find(|k| !["method", "path", "fields", "node"].contains(&k.as_str())) {
-                return Err(format!("unknown field `{k}` in a use: use `method`, `path`, `fields`, `node`"));
+                return Err(format!("unknown field {} in a use: use `method`, `path`, `fields`, `node`", quoted(k)));
             }
             let text = |key: &str| match map.get(key) {
                 Some(Value::String(s)) => Ok(s.clone()),
@@ -522,7 +562,7 @@ pub fn parse_use(item: &Value) -> std::result::Result<Use, String> {
             };
             let node = match map.get("node") {
                 None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(Node::parse(s).ok_or_else(|| format!("unknown node type `{s}`"))?),
+                Some(Value::String(s)) => Some(Node::parse(s).ok_or_else(|| format!("unknown node type {}", quoted(s)))?),
                 Some(other) => return Err(format!("`node` must be a string, found {}", kind(other))),
             };
             Ok(Use::Call { method: text("method")?, path: text("path")?, fields, node })
@@ -658,6 +698,31 @@ mod tests {
     fn closest_is_none_for_gibberish() {
         assert_eq!(closest_permission("zzzzzzzzzzzzzzzzzzzzzzzzzzzz"), None);
         assert_eq!(closest_permission("manage_badge"), Some("manage_badges"));
+    }
+
+    #[test]
+    fn closest_looks_only_at_candidates_within_reach() {
+        // 2 edits from `ab`, 3 (its limit) from `abcdef`: the nearer one within its limit wins.
+        assert_eq!(closest("abcd", ["ab", "abcdefg"].into_iter()), Some("ab"));
+        assert_eq!(closest("abcd", ["x", "abcdefg"].into_iter()), Some("abcdefg"));
+        assert_eq!(closest(&"read_group_content".repeat(1000), catalog::PERMISSIONS.iter().map(|p| p.id)), None);
+        assert_eq!(closest("", ["ab", "abc"].into_iter()), Some("ab"));
+    }
+
+    #[test]
+    fn long_names_are_quoted_clipped() {
+        assert_eq!(quoted("read_grup"), "`read_grup`");
+        let exact = "é".repeat(QUOTED_CHARS);
+        assert_eq!(quoted(&exact), format!("`{exact}`"));
+        let long = format!("{exact}x");
+        assert_eq!(quoted(&long), format!("`{exact}…` ({} characters)", QUOTED_CHARS + 1));
+        let huge = "p".repeat(1 << 20);
+        let (_, d) = parse(&json!({ "permissions": [huge], huge.clone(): 1 }));
+        for diag in &d {
+            assert!(diag.message.len() < 200, "{} quotes {} bytes", diag.code.as_str(), diag.message.len());
+            assert!(diag.message.contains("…` (1048576 characters)"), "{}", diag.message);
+        }
+        assert_eq!(d.len(), 2);
     }
 
     mod laws {

@@ -273,8 +273,10 @@ fn check_token<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
     let Some((credentials, records)) = ctx.credentials.and_then(|c| Some((c, c.tokens.as_deref()?))) else {
         return Skip(Detail::NoTokens);
     };
+    // `?access_token=` parses to an empty token: missing, as an empty proof is.
     let token = match &ctx.request.access_token {
         Param::Absent => return Deny(DenyReason::TokenMissing, Detail::NoAccessToken),
+        Param::One(t) if t.is_empty() => return Deny(DenyReason::TokenMissing, Detail::NoAccessToken),
         Param::Conflict => return Deny(DenyReason::TokenInvalid, Detail::TokenTwice),
         Param::One(t) => t,
     };
@@ -730,6 +732,12 @@ mod tests {
         assert_eq!(reason(&decide(&p, json!({ "method": "POST", "node": "group", "path": "/1001/feed" }))), Some("token_missing"));
         let dup = json!({ "method": "POST", "node": "group", "path": "/1001/feed?access_token=x", "access_token": TOKEN });
         assert_eq!(reason(&decide(&p, dup)), Some("token_invalid"));
+        for empty in [
+            json!({ "method": "POST", "node": "group", "path": "/1001/feed", "access_token": "" }),
+            json!({ "method": "POST", "node": "group", "path": "/1001/feed?access_token=" }),
+        ] {
+            assert_eq!(reason(&decide(&p, empty)), Some("token_missing"));
+        }
         let ac = Subject(
             Policy::new(Config::from_json(&json!({ "product": "admin_center", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] })).unwrap()),
             Some(Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [{ "sha256": sha256_hex(TOKEN), "issued_at": NOW - 7200, "expires_at": null }] })).unwrap()),

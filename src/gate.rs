@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Product;
-use crate::config::{kind, Config};
+use crate::config::{clipped, kind, Config};
 use crate::error::{Error, ErrorCode, Result};
 use crate::evaluate::{Decision, Policy};
 use crate::form;
@@ -105,7 +105,7 @@ impl Exchange {
     pub fn from_json(v: &Value) -> Result<Exchange> {
         let map = v.as_object().ok_or_else(|| bad(format!("the exchange must be an object, found {}", kind(v))))?;
         if let Some(k) = map.keys().find(|k| !EXCHANGE_KEYS.contains(&k.as_str())) {
-            return Err(bad(format!("unknown field exchange.{k}: use {}", EXCHANGE_KEYS.join(", "))));
+            return Err(bad(format!("unknown field exchange.{}: use {}", clipped(k), EXCHANGE_KEYS.join(", "))));
         }
         let now = match map.get("now") {
             None | Some(Value::Null) => None,

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 use crate::catalog::{self, Node, Operation, PermissionIndex, OPERATIONS};
-use crate::config::{kind, parse_fields, split_fields, Use};
+use crate::config::{clipped, kind, parse_fields, quoted, split_fields, Use};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
 
@@ -207,7 +207,7 @@ impl Directory {
             Some(other) => return Err(bad(format!("{at} must be an object, found {}", kind(other)))),
         };
         if let Some(k) = map.keys().find(|k| !["groups", "members", "posts"].contains(&k.as_str())) {
-            return Err(bad(format!("unknown field {at}.{k}: use groups, members, posts")));
+            return Err(bad(format!("unknown field {at}.{}: use groups, members, posts", clipped(k))));
         }
         let posts = match map.get("posts") {
             None | Some(Value::Null) => HashMap::new(),
@@ -250,7 +250,7 @@ impl Directory {
 pub fn parse_node(s: &str) -> Result<Node> {
     Node::parse(s).ok_or_else(|| {
         let known: Vec<_> = Node::ALL.iter().map(|n| n.as_str()).collect();
-        bad(format!("unknown request.node `{s}`: use one of {}", known.join(", ")))
+        bad(format!("unknown request.node {}: use one of {}", quoted(s), known.join(", ")))
     })
 }
 
@@ -261,7 +261,7 @@ impl Request {
     pub fn from_json(v: &Value) -> Result<Request> {
         let map = v.as_object().ok_or_else(|| bad(format!("the request must be an object, found {}", kind(v))))?;
         if let Some(k) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(bad(format!("unknown field request.{k}")));
+            return Err(bad(format!("unknown field request.{}", clipped(k))));
         }
         let method = opt_str(map, "method")?.ok_or_else(|| bad("request.method is required, e.g. \"GET\""))?;
         let path = opt_str(map, "path")?.ok_or_else(|| bad("request.path is required, e.g. \"/1001/feed\""))?;
@@ -732,10 +732,15 @@ impl<'s, 'a> Lookup<'s, 'a> {
         self.routes(self.chosen(self.by_method())).map(|(_, r)| r.operation.id).collect()
     }
 
+    /// `METHOD /a/b` as messages show it: the path without its query
+    /// string, which may hold a token, and both clipped.
+    fn shown(&self) -> (String, String) {
+        (clipped(&self.method.to_ascii_uppercase()).into_owned(), format!("/{}", clipped(&self.segments.join("/"))))
+    }
+
     /// Why no operation was found, for the trace.
     pub fn describe(&self, why: Unresolved) -> String {
-        let method = self.method.to_ascii_uppercase();
-        let shown = format!("/{}", self.segments.join("/"));
+        let (method, shown) = self.shown();
         match why {
             Unresolved::NoPath => format!("no operation has the path {shown}"),
             Unresolved::WrongMethod => {
@@ -761,10 +766,13 @@ pub fn resolve_use(u: &Use) -> std::result::Result<(&'static Operation, Vec<Stri
             match id.split_once(' ') {
                 Some((method, path)) if path.starts_with('/') => (method, path, &[][..], None),
                 _ => {
-                    let hint = crate::config::closest(id, OPERATIONS.iter().map(|o| o.id))
+                    // What follows a `?` may be credentials: shown only as `?…`.
+                    let (name, query) = split_url(id);
+                    let hint = crate::config::closest(name, OPERATIONS.iter().map(|o| o.id))
                         .map(|c| format!("; did you mean `{c}`?"))
                         .unwrap_or_default();
-                    return Err(format!("unknown operation `{id}`{hint}"));
+                    let shown = quoted(&format!("{name}{}", if query.is_some() { "?…" } else { "" }));
+                    return Err(format!("unknown operation {shown}{hint}"));
                 }
             }
         }
@@ -791,7 +799,8 @@ pub fn resolve_use(u: &Use) -> std::result::Result<(&'static Operation, Vec<Stri
         Resolution::Found { route, .. } => Ok((route.operation, all_fields)),
         Resolution::Unknown(why) => Err(lookup.describe(why)),
         Resolution::Ambiguous { .. } => {
-            Err(format!("{method} {path} could name {}; add `node` to say which", lookup.candidates().join(", ")))
+            let (method, shown) = lookup.shown();
+            Err(format!("{method} {shown} could name {}; add `node` to say which", lookup.candidates().join(", ")))
         }
     }
 }
@@ -927,6 +936,29 @@ mod tests {
         assert_eq!(r.post_place(Some("7")), PostPlace::Unknown);
         let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "group_id": null })).unwrap();
         assert_eq!(r.post_place(Some("9")), PostPlace::Timeline);
+    }
+
+    #[test]
+    fn use_messages_never_show_a_query_string() {
+        let token = "EAAGtokenInAUse";
+        let uses = [
+            Use::Id(format!("GET /1001/feed?access_token={token}")),
+            Use::Id(format!("group.feed.reed?access_token={token}")),
+            Use::Id(format!("GET /1001/nope?access_token={token}")),
+            Use::Call { method: "GET".into(), path: format!("/1001?appsecret_proof={token}"), fields: Vec::new(), node: None },
+        ];
+        let messages: Vec<String> = uses.iter().map(|u| resolve_use(u).unwrap_err()).collect();
+        assert_eq!(
+            messages,
+            [
+                "GET /1001/feed could name group.feed.read, member.feed.read; add `node` to say which",
+                "unknown operation `group.feed.reed?…`; did you mean `group.feed.read`?",
+                "no operation has the path /1001/nope",
+                format!("GET /1001 could name {}; add `node` to say which", Lookup::new("GET", &["1001"], None, &Directory::default()).candidates().join(", ")).as_str(),
+            ]
+        );
+        let long = Use::Id(format!("GET /{}", "a/".repeat(10_000)));
+        assert!(resolve_use(&long).unwrap_err().len() < 200);
     }
 
     mod laws {

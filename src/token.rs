@@ -15,7 +15,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::catalog::Product;
-use crate::config::{kind, Config};
+use crate::config::{clipped, kind, Config};
 use crate::evaluate::{Decision, Policy};
 use crate::request::Request;
 use crate::error::{Error, ErrorCode, Result};
@@ -51,7 +51,7 @@ impl TokenRecord {
         let bad = |m: String| Error::new(ErrorCode::InvalidCredentials, m);
         let map = v.as_object().ok_or_else(|| bad(format!("{at} must be an object {{ sha256, issued_at, expires_at }}")))?;
         if let Some(k) = map.keys().find(|k| !["sha256", "issued_at", "expires_at"].contains(&k.as_str())) {
-            return Err(bad(format!("unknown field {at}.{k}: tokens are stored only as sha256")));
+            return Err(bad(format!("unknown field {at}.{}: tokens are stored only as sha256", clipped(k))));
         }
         let sha256 = match map.get("sha256") {
             Some(Value::String(s)) if is_sha256_hex(s) => s.clone(),
@@ -152,7 +152,7 @@ impl Credentials {
         let bad = |m: String| Error::new(ErrorCode::InvalidCredentials, m);
         let map = v.as_object().ok_or_else(|| bad(format!("credentials must be an object {{ app_secret, tokens }}, found {}", kind(v))))?;
         if let Some(k) = map.keys().find(|k| !["app_secret", "tokens"].contains(&k.as_str())) {
-            return Err(bad(format!("unknown field credentials.{k}: use app_secret and tokens")));
+            return Err(bad(format!("unknown field credentials.{}: use app_secret and tokens", clipped(k))));
         }
         let secret = secret_from(map.get("app_secret"), "credentials.app_secret")?;
         let tokens = match map.get("tokens") {
@@ -420,7 +420,7 @@ fn read_state(state: &Value) -> Result<(Value, Vec<TokenRecord>)> {
             return Err(bad("state.version must be 1"));
         }
         if let Some(k) = map.keys().find(|k| !["version", "config", "tokens"].contains(&k.as_str())) {
-            return Err(Error::new(ErrorCode::InvalidState, format!("unknown field state.{k}")));
+            return Err(Error::new(ErrorCode::InvalidState, format!("unknown field state.{}", clipped(k))));
         }
         let config = map.get("config").cloned().ok_or_else(|| bad("state.config is missing"))?;
         let tokens = match map.get("tokens") {

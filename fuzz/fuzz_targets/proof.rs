@@ -10,7 +10,7 @@
 //! - `verify(proof(x))` passes at its own time and up to 300 s later, is
 //!   `proof_expired` at 301 s and `proof_future` a second early;
 //! - the proof in upper case, cut short, lengthened, or with one digit changed,
-//!   and the time as `t.0`, `+t`, `t.5`, are refused with the exact reason;
+//!   and the time as `t.0`, `+t`, `0t`, `t.5`, are refused with the exact reason;
 //!   another token or secret is `proof_mismatch`;
 //! - a received proof and time pass only when they are exactly the proof of that
 //!   token at that time;
@@ -91,7 +91,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let changed = String::from_utf8(changed).unwrap_or_default();
         assert_eq!(verify(&signer, token, &changed, t, time), Err(DenyReason::ProofMismatch));
-        for spelled in [format!("{time}.0"), format!("+{time}"), format!("{time}e0"), format!(" {time}")] {
+        for spelled in [format!("{time}.0"), format!("+{time}"), format!("0{time}"), format!("{time}e0"), format!(" {time}")] {
             assert_eq!(verify(&signer, token, hex, TimeValue::Text(&spelled), time), Err(DenyReason::ProofMalformed), "{spelled:?}");
         }
         let half = time as f64 + 0.5;

@@ -45,6 +45,11 @@ test('the app secret is never taken from the command line', async () => {
     ['sign', 'https://graph.workplace.com/me', '--app_secret', SECRET],
     ['gate', '--client-secret', SECRET],
     ['env', '--token', TOKEN, '--set', `app_secret=${SECRET}`],
+    ['env', '--token', TOKEN, '--set', `base_url=${SECRET}`],
+    ['env', '--token', TOKEN, '--set', `credentials=1234|${SECRET}`],
+    ['env', '--token', TOKEN, '--set', SECRET],
+    ['env', '--token', TOKEN, '--set', 'Client_Secret=x'],
+    ['env', '--token', TOKEN, '--set', 'db_password=x'],
   ]) {
     const result = await appgrant(args, withSecret);
     assert.equal(result.code, 2, args.join(' '));

@@ -24,27 +24,6 @@ const MAX_CALL_MS = 3000;
 /** Thrown by the getters, proxies and toJSON we plant: the caller's own exception. */
 class Planted extends Error {}
 
-/**
- * Misbehaviour this test found whose fixes are outside tests/ and not in yet (SECURITY.md's
- * promise 1). `call` matches the call's label; `result` what it did. Matching huge-input calls are
- * not run (each would take minutes); matching results are counted as pending, not as failures, and
- * the todo test below repeats each one. Delete an entry once its fix lands.
- */
-const PENDING = [
-  { why: 'config::closest (typo hints) is O(name length × candidates): 14 s per MB of an unknown permission, operation or key',
-    call: /^(validate|evaluate|compile|new Integration|new Gate|Integration\.fromState|preRequest|createGate) .*(permissions\.0|uses\.0) = 10 MB|^requiredPermissions 0\.0 = 10 MB|10 MB key in argument /,
-    result: /took \d+ ms/, slow: true },
-  { why: 'preRequest reads a string `params` as an object: one parameter per character, 40 s for 10 MB',
-    call: /^preRequest 0\.params = 10 MB/, result: /took \d+ ms/, slow: true },
-  { why: 'js/clients.mjs: encodeURIComponent throws URIError on lone surrogates in preRequest params',
-    call: /^preRequest /, result: /URIError: URI malformed/ },
-  { why: 'js/clients.mjs: String() of a method, param value or URL object whose toString misbehaves throws an uncoded TypeError',
-    call: /^(preRequest|signedFetch|createGate) /, result: /TypeError: (Cannot convert|Method .* called on incompatible receiver|.*is not a function)/ },
-  { why: 'js/clients.mjs: createGate passes an unparsable upstream to new URL, which throws an uncoded TypeError',
-    call: /^createGate /, result: /TypeError: Invalid URL/ },
-];
-const pendingFor = (label, result) => PENDING.find((p) => p.call.test(label) && p.result.test(result));
-// (`slow` entries are skipped outright: they are repeated, smaller, in the todo test.)
 
 function generator(seed) {
   let s = seed >>> 0;
@@ -266,21 +245,16 @@ test(`every export survives ${CALLS_PER_EXPORT} random values each, 10 MB string
   t.after(() => { globalThis.fetch = realFetch; });
 
   const bad = [];
-  const tally = { ok: 0, coded: 0, planted: 0, pending: 0 };
+  const tally = { ok: 0, coded: 0, planted: 0 };
   let slowest = { ms: 0, what: '' };
   const run = async (name, args, what) => {
     const label = `${name} ${what}`;
-    if (PENDING.some((p) => p.slow && p.call.test(label))) {
-      tally.pending++;
-      return;
-    }
     const started = performance.now();
     const result = await outcome(TARGETS.find(([n]) => n === name)[2], args);
     const ms = performance.now() - started;
     if (ms > slowest.ms) slowest = { ms, what: label };
     const problems = [...(ms > MAX_CALL_MS ? [`took ${Math.round(ms)} ms`] : []), ...(result in tally ? [] : [result])];
     if (problems.length === 0) tally[result]++;
-    else if (problems.every((p) => pendingFor(label, p))) tally.pending++;
     else bad.push(`${label}: ${problems.join('; ')}`);
   };
 
@@ -358,7 +332,7 @@ test(`every export survives ${CALLS_PER_EXPORT} random values each, 10 MB string
     if (ms > MAX_CALL_MS) bad.push(`gate handler request ${i}: took ${Math.round(ms)} ms`);
   }
 
-  const total = tally.ok + tally.coded + tally.planted + tally.pending + bad.length;
+  const total = tally.ok + tally.coded + tally.planted + bad.length;
   console.log(`hostile: ${total} calls over ${TARGETS.length} exports and methods + the gate handler: ${JSON.stringify(tally)}; ` +
     `slowest ${Math.round(slowest.ms)} ms (${slowest.what}); seed ${SEED}`);
   assert.deepEqual(bad.slice(0, 20), [], `${bad.length} calls misbehaved`);
@@ -374,39 +348,41 @@ test('the table covers every export', () => {
   }
 });
 
-// The entries of PENDING, one small repro each. A todo test: it reports, it does not fail the run.
-// When it passes, the fixes are in: delete PENDING's entries and this test.
-test('pending fixes found by this test', { todo: 'fixes outside tests/ not in yet: see PENDING' }, () => {
+test('an unknown name of any length is quoted clipped, with its length', () => {
+  for (const [what, config, code] of [
+    ['an unknown permission', { permissions: [HUGE_ASCII] }, 'unknown_permission'],
+    ['an unknown key', { [HUGE_ASCII]: 1 }, 'invalid_config'],
+    ['an unknown use', { uses: [HUGE_ASCII] }, 'unknown_operation'],
+  ]) {
+    const { message } = validate(config).find((d) => d.code === code);
+    assert.match(message, new RegExp(`\`x{64}…\` \\(${HUGE} characters\\)`), what);
+    assert.ok(message.length < 200, `${what}: a message of ${message.length} characters`);
+  }
+  assert.deepEqual(requiredPermissions([HUGE_ASCII, 'group.feed.read']).unmatched, [HUGE_ASCII]);
+});
+
+test('the clients read params in linear time and refuse what has no text with a code', () => {
   const env = { access_token: 't', app_secret: 's' };
-  const quarter = 'x'.repeat(256 * 1024);
-  const quick = (label, f) => {
-    const started = performance.now();
-    try {
-      f();
-    } catch {
-      // refused is fine; slow is not
-    }
-    const ms = performance.now() - started;
-    return ms < 100 ? null : `${label}: ${Math.round(ms)} ms for 256 KB`;
-  };
-  const coded = (label, f) => {
-    try {
-      f();
-      return null;
-    } catch (e) {
-      return ERROR_CODES.includes(e?.code) ? null : `${label}: ${e?.constructor?.name}: ${e?.message}`;
-    }
-  };
-  const failures = [
-    quick('validate, an unknown permission', () => validate({ permissions: [quarter] })),
-    quick('validate, an unknown key', () => validate({ [quarter]: 1 })),
-    quick('validate, an unknown use', () => validate({ uses: [quarter] })),
-    quick('requiredPermissions, an unknown operation', () => requiredPermissions([quarter])),
-    quick('preRequest, a string as params', () => preRequest({ url: '/me', params: quarter }, env)),
-    coded('preRequest, a lone surrogate in params', () => preRequest({ url: '/me', params: { a: '\ud800' } }, env)),
-    coded('preRequest, a method without a string form', () => preRequest({ url: '/me', method: { toString: () => ({}) } }, env)),
-    coded('signedFetch, a URL object whose toString returns a symbol', () => signedFetch({ toString: () => Symbol('u') }, undefined, env)),
-    coded('createGate, an unparsable upstream', () => createGate({ config: CONFIG, credentials: CREDS, upstream: 'not a url' })),
-  ].filter(Boolean);
-  assert.deepEqual(failures, []);
+  const signed = preRequest({ url: '/me?fields=id', params: '?a=1&b=x+y' }, env, { now: NOW }).request.url;
+  assert.match(signed, /^\/me\?fields=id&a=1&b=x%20y&access_token=t&appsecret_proof=[0-9a-f]{64}&appsecret_time=\d+$/);
+  assert.equal(preRequest({ url: '/me', params: '' }, env, { now: NOW }).request.url.split('&')[0], '/me?access_token=t');
+  const long = preRequest({ url: '/me', params: HUGE_ASCII }, env, { now: NOW }).request.url;
+  assert.ok(long.startsWith(`/me?${HUGE_ASCII}=&access_token=t`), 'a 10 MB query string is one parameter');
+  const refusals = [
+    ['a lone surrogate in a params value', () => preRequest({ url: '/me', params: { a: '\ud800' } }, env), /request\.params\[0\] holds a lone surrogate/],
+    ['a lone surrogate in a params key', () => preRequest({ url: '/me', params: [{ key: 'a\udfffb', value: '1' }] }, env), /key of request\.params\[0\]/],
+    ['params of another type', () => preRequest({ url: '/me', params: 5 }, env), /request\.params must be/],
+    ['a lone surrogate in a params query string', () => preRequest({ url: '/me', params: 'a=\ud800' }, env), /request\.params holds a lone surrogate/],
+    ['a method without a string form', () => preRequest({ url: '/me', method: { toString: () => ({}) } }, env), /request\.method has no string form/],
+    ['a params value whose toString returns a symbol', () => preRequest({ url: '/me', params: { a: { toString: () => Symbol('v') } } }, env), /no string form/],
+    ['a URL object whose toString returns a symbol', () => signedFetch({ toString: () => Symbol('u') }, undefined, env), /input has no string form/],
+    ['an unparsable upstream', () => createGate({ config: CONFIG, credentials: CREDS, upstream: 'not a url' }), /upstream cannot be read as an absolute URL/],
+    ['an upstream object whose toString throws a TypeError', () => createGate({ config: CONFIG, credentials: CREDS, upstream: { toString: () => null.x } }), /upstream has no string form/],
+    ['a request URL that cannot be read', () => preRequest({ url: 'http://[::1' }, { ...env, config: {} }), /request\.url cannot be read as a URL/],
+  ];
+  for (const [what, call, message] of refusals) {
+    assert.throws(call, (e) => e.code === 'invalid_argument' && message.test(e.message), what);
+  }
+  assert.throws(() => preRequest({ url: '/me', params: { a: { toString() { throw new Planted('own'); } } } }, env), Planted,
+    "the caller's own exception passes through");
 });

@@ -34,15 +34,6 @@ const CONFIG = { app_id: '1234', permissions: ['read_group_content'], group_acce
   ip_allowlist: ['203.0.113.0/24'], require_appsecret_proof: true };
 const AC_CONFIG = { product: 'admin_center', app_id: '5678', permissions: ['manage_accounts'], ip_allowlist: ['203.0.113.0/24'], require_appsecret_proof: true };
 
-/**
- * Leaks this test found whose fixes are outside tests/ and not in yet (issue 6): their hits are
- * reported by a todo test instead of failing the run. Delete an entry once its fix lands.
- */
-const PENDING = new Map([
-  ['validate, secrets in config', 'request.rs resolve_use echoes a `uses` entry whole, query string (and its access_token) included'],
-  ['appgrant env (exit 0)', 'cli.mjs writes a --set value that is the app secret into the environment'],
-]);
-
 /** Records outputs; `handsOverToken` marks the ones whose job is to return a token. */
 function recorder() {
   const outputs = [];
@@ -59,8 +50,6 @@ function recorder() {
   };
   return { outputs, keep, add: (label, text, opts = {}) => outputs.push({ label, text, handsOverToken: false, ...opts }) };
 }
-
-const pendingHits = [];
 
 test('no output holds the app secret or a raw token', async (t) => {
   const SECRET = fresh('Secret');
@@ -243,19 +232,12 @@ test('no output holds the app secret or a raw token', async (t) => {
     if (!handsOverToken) for (const token of tokens) if (text.includes(token)) hits.push(`${label}: a raw token`);
   }
   const bytes = outputs.reduce((n, o) => n + o.text.length, 0);
-  const pending = hits.filter((h) => PENDING.has(h.slice(0, h.lastIndexOf(':'))));
-  pendingHits.push(...pending);
   console.log(`secrets: searched ${outputs.length} outputs (${bytes} characters; ${outputs.filter((o) => o.handsOverToken).length} hand over a token ` +
-    `and were searched for the secret only) for 2 app secrets and ${tokens.length} raw tokens: ${hits.length} hits` +
-    (pending.length ? ` (${pending.length} pending a fix: ${pending.join('; ')})` : ''));
-  assert.deepEqual(hits.filter((h) => !pending.includes(h)), []);
+    `and were searched for the secret only) for 2 app secrets and ${tokens.length} raw tokens: ${hits.length} hits`);
+  assert.deepEqual(hits, []);
   for (const needle of ['"trace"', '"severity"', '"sha256"', 'thrown', 'secret_in_config', 'proof_mismatch', 'token_invalid', 'appgrant gate listening']) {
     assert.ok(outputs.some((o) => o.text.includes(needle)), `the battery produced ${needle}`);
   }
-});
-
-test('pending leak fixes', { todo: 'fixes outside tests/ not in yet: see PENDING' }, () => {
-  assert.deepEqual(pendingHits, []);
 });
 
 test('no copy of a secret or a token is left in wasm memory once its objects are dropped', {
