@@ -15,6 +15,7 @@ pub mod reason;
 pub mod request;
 pub mod token;
 pub mod validate;
+pub mod wipe;
 
 pub use error::{Error, ErrorCode, Result};
 pub use reason::DenyReason;
