@@ -63,22 +63,25 @@ export class ProofSigner {
 }
 if (Symbol.dispose) ProofSigner.prototype[Symbol.dispose] = ProofSigner.prototype.free;
 
-// The signer of the last secret appsecretProof was given, and so of the last token: a client signs
-// call after call with one secret and one token, and a signer prepared for both hashes only the
-// time (a third of the work). It holds the keyed HMAC state and the token's last partial block in
-// wasm memory, never the secret itself; a call with another secret frees it.
+// The signer of the last secret appsecretProof was given: a client signs call after call with one
+// secret, and its key schedule is two of the seven SHA-256 blocks of a proof. The signer holds the
+// keyed HMAC state (what any proof leaves in wasm memory), never the secret itself, and nothing
+// of the token; a call with another secret frees it.
 let last;
 
 export function appsecretProof(accessToken, appSecret, time) {
-  if (typeof accessToken !== 'string' || typeof appSecret !== 'string' || (typeof time !== 'number' && time != null)) {
+  const at = typeof time === 'number' ? time : time == null ? nowSeconds() : undefined;
+  if (typeof accessToken !== 'string' || typeof appSecret !== 'string' || at === undefined) {
     return glueAppsecretProof(accessToken, appSecret, time);
   }
   if (last?.secret !== appSecret) {
-    const signer = new ProofSigner(appSecret);
+    const signer = new GlueProofSigner(appSecret);
     last?.signer.free();
     last = { secret: appSecret, signer };
   }
-  return last.signer.proof(accessToken, time);
+  // The core refuses a time that is no Unix seconds (invalid_time) before anything is returned.
+  const appsecret_proof = last.signer.__signOnce(accessToken, at);
+  return { appsecret_proof, appsecret_time: Math.floor(at) + 0 };
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_.]+$/;

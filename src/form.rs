@@ -4,6 +4,8 @@
 //! Values in these strings are often tokens or proofs, so no error here ever
 //! repeats input text: errors say which pair and which byte, never what it held.
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::{Error, Result};
 
 /// Splits `s` into decoded `(key, value)` pairs, in order, duplicates kept
@@ -13,9 +15,12 @@ use crate::{Error, Result};
 /// are skipped; `+` is a space and `%XX` a byte. A `%` not followed by two hex
 /// digits, or bytes that do not form UTF-8, are an `invalid_argument` error.
 pub fn parse(s: &str) -> Result<Vec<(String, String)>> {
-    raw_pairs(s)
-        .map(|pair| Ok((pair.decoded_key()?, pair.decoded_value()?)))
-        .collect()
+    // Wiped if a later pair is refused: the values read so far may be tokens.
+    let mut pairs = Zeroizing::new(Vec::new());
+    for pair in raw_pairs(s) {
+        pairs.push((pair.decoded_key()?, pair.decoded_value()?));
+    }
+    Ok(std::mem::take(&mut *pairs))
 }
 
 /// Encodes one key or value: the RFC 3986 unreserved characters
@@ -26,9 +31,12 @@ pub fn parse(s: &str) -> Result<Vec<(String, String)>> {
 /// while URL parsers (and the path part of a URL) keep it as a plus, so `%20`
 /// is the one spelling that decodes to a space under both.
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    // Sized exactly: values are often tokens, and a buffer that grows leaves
+    // its old copy behind in freed memory.
+    let escaped = s.bytes().filter(|b| !is_unreserved(*b)).count();
+    let mut out = String::with_capacity(s.len().saturating_add(escaped.saturating_mul(2)));
     for &byte in s.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if is_unreserved(byte) {
             out.push(char::from(byte));
         } else {
             out.push('%');
@@ -37,6 +45,10 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
 /// The lower-case hex digit for the low four bits of `nibble`. Lower-case is
@@ -117,7 +129,8 @@ pub(crate) fn raw_pairs(s: &str) -> impl Iterator<Item = RawPair<'_>> {
 /// Decodes one component; `offset` is where it starts in the whole input and
 /// `part`/`number` say which component it is, for the error message.
 fn decode(s: &str, offset: usize, part: &str, number: usize) -> Result<String> {
-    let mut bytes = Vec::with_capacity(s.len());
+    // Never longer than `s`, so never reallocated; wiped if it is refused half-way.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(s.len()));
     let mut iter = s.bytes().enumerate();
     while let Some((i, byte)) = iter.next() {
         match byte {
@@ -139,7 +152,8 @@ fn decode(s: &str, offset: usize, part: &str, number: usize) -> Result<String> {
             _ => bytes.push(byte),
         }
     }
-    String::from_utf8(bytes).map_err(|_| {
+    String::from_utf8(std::mem::take(&mut *bytes)).map_err(|refused| {
+        refused.into_bytes().zeroize();
         Error::argument(format!(
             "the {part} of pair {number} (at byte {offset}) does not decode to UTF-8"
         ))

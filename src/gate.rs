@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::catalog::Product;
 use crate::config::{clipped, kind, Config};
@@ -27,6 +28,7 @@ use crate::form;
 use crate::reason::{DenyReason, GraphError};
 use crate::request::{split_url, Directory, Parts, Request};
 use crate::token::{Credentials, Integration, TokenForm, TokenResponse};
+use crate::wipe::Text;
 
 /// Body parameters that carry credentials or select fields: they count as
 /// if sent in the query string. Every other body key is a field the call
@@ -68,6 +70,16 @@ pub struct Exchange {
     pub authorization: Option<String>,
     /// Unix seconds; overrides the clock.
     pub now: Option<i64>,
+}
+
+/// The URL, body and header may all hold a token or a proof: wiped when
+/// the exchange is dropped.
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        self.url.zeroize();
+        self.body.zeroize();
+        self.authorization.zeroize();
+    }
 }
 
 /// The URL, body and header may all hold a token or a proof.
@@ -148,6 +160,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The token endpoint's answer holds the token it issued.
+    pub fn hands_over_token(&self) -> bool {
+        matches!(self.body, Body::Token(TokenResponse::Token { .. }))
+    }
+
     fn refused(status: u16, error: GraphError, decision: Option<Decision>) -> Answer {
         Answer { status, body: Body::Error { error }, decision, forward: false }
     }
@@ -222,24 +239,36 @@ impl Gate {
 
     /// The exchange as a request: every credential source merged into one
     /// query string, body keys as the fields a write touches.
+    /// Everything written on the way is a `Text`: the pieces are tokens.
     fn request(&self, exchange: &Exchange) -> std::result::Result<Request, String> {
         let (path, query) = split_url(&exchange.url);
-        let mut pairs: Vec<String> = query.filter(|q| !q.is_empty()).map(str::to_string).into_iter().collect();
+        let mut target = Text::with_capacity(exchange.url.len());
+        target.push_str(path);
+        let mut separator = "?";
+        let mut add = |pair: &[&str]| {
+            target.push_str(separator);
+            separator = "&";
+            for piece in pair {
+                target.push_str(piece);
+            }
+        };
+        if let Some(q) = query.filter(|q| !q.is_empty()) {
+            add(&[q]);
+        }
         let mut fields = Vec::new();
         if let Some(body) = &exchange.body {
-            let decoded = form::parse(body).map_err(|e| format!("The request body cannot be read as a form: {}", e.message))?;
-            for (key, value) in decoded {
+            let decoded = Zeroizing::new(form::parse(body).map_err(|e| format!("The request body cannot be read as a form: {}", e.message))?);
+            for (key, value) in decoded.iter() {
                 if LIFTED.contains(&key.as_str()) {
-                    pairs.push(format!("{}={}", form::encode(&key), form::encode(&value)));
+                    add(&[&form::encode(key), "=", &Zeroizing::new(form::encode(value))]);
                 } else {
-                    fields.push(key);
+                    fields.push(key.clone());
                 }
             }
         }
         if let Some(token) = exchange.authorization.as_deref().and_then(bearer_token) {
-            pairs.push(format!("access_token={}", form::encode(token)));
+            add(&["access_token=", &Zeroizing::new(form::encode(token))]);
         }
-        let target = if pairs.is_empty() { path.to_string() } else { format!("{path}?{}", pairs.join("&")) };
         // `evaluate` skips the IP check of a request that names no address, as
         // a question about a call may; a gate that cannot tell who is calling
         // must not let an allow-listed integration through, so an unknown
@@ -247,7 +276,7 @@ impl Gate {
         let source_ip = exchange.client_ip.clone().or_else(|| self.has_allow_list().then(String::new));
         Ok(Request::new(Parts {
             method: exchange.method.clone().into(),
-            path: target,
+            path: target.into_string(),
             node: None,
             group_id: None,
             fields,
@@ -460,7 +489,7 @@ mod tests {
 
     fn token_of(a: &Answer) -> String {
         match &a.body {
-            Body::Token(TokenResponse::Token { access_token, .. }) => access_token.clone(),
+            Body::Token(TokenResponse::Token { access_token, .. }) => access_token.to_string(),
             other => panic!("no token: {other:?}"),
         }
     }

@@ -29,6 +29,7 @@ pub mod request;
 pub mod sort;
 pub mod token;
 pub mod validate;
+pub mod wipe;
 
 pub use error::{Error, ErrorCode, Result};
 pub use reason::DenyReason;

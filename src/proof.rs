@@ -12,9 +12,10 @@ use hmac::digest::Key;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::form;
+use crate::wipe::Text;
 use crate::{DenyReason, Error, Result};
 
 /// How old a proof may be: "considered expired after 5 minutes" (seed).
@@ -100,6 +101,35 @@ impl TokenSigner {
         let mut mac = self.mac.clone();
         mac.update(Decimal::new(time).as_bytes());
         hex_into(&mac.finalize().into_bytes(), out);
+    }
+}
+
+/// A `TokenSigner` kept between calls (js/fast.mjs signs many proofs for
+/// one token). Per-call signers live on the stack; this one stays on the
+/// heap until replaced, and its HMAC buffer holds the token's last partial
+/// block as written. The hmac crate offers no way to wipe its state, but
+/// absorbing a block of zeros leaves only zeros in that buffer: done on drop.
+pub struct KeptTokenSigner(TokenSigner);
+
+impl KeptTokenSigner {
+    pub fn new(signer: TokenSigner) -> KeptTokenSigner {
+        KeptTokenSigner(signer)
+    }
+}
+
+impl std::ops::Deref for KeptTokenSigner {
+    type Target = TokenSigner;
+    fn deref(&self) -> &TokenSigner {
+        &self.0
+    }
+}
+
+impl Drop for KeptTokenSigner {
+    fn drop(&mut self) {
+        self.0.mac.update(&[0; 64]);
+        // The memory is freed next: without this the writes are dead stores
+        // the optimiser may remove.
+        std::hint::black_box(&mut self.0.mac);
     }
 }
 
@@ -333,7 +363,7 @@ pub fn seconds_from_f64(t: f64) -> Result<i64> {
 /// its query string: earlier occurrences of those keys are removed, other
 /// parameters are kept as written and in order, a `#fragment` stays last.
 /// Works on absolute and relative URLs alike.
-pub fn sign_url(url: &str, access_token: &str, signer: &ProofSigner, time: i64) -> Result<String> {
+pub fn sign_url(url: &str, access_token: &str, signer: &ProofSigner, time: i64) -> Result<Zeroizing<String>> {
     if url.is_empty() {
         return Err(Error::argument("`url` is empty"));
     }
@@ -358,32 +388,35 @@ pub fn sign_url(url: &str, access_token: &str, signer: &ProofSigner, time: i64) 
         .split_once('?')
         .unwrap_or((before_fragment, ""));
 
-    let mut pairs = Vec::new();
+    // The URL holds the token (and maybe an earlier one): written as `Text`.
+    let mut signed = Text::with_capacity(url.len().saturating_add(access_token.len().saturating_mul(3)).saturating_add(128));
+    signed.push_str(base);
+    let mut separator = "?";
     for pair in form::raw_pairs(query) {
         // Keys are compared decoded: `access%5Ftoken` is `access_token` to a server.
         let key = pair
             .decoded_key()
             .map_err(|e| Error::argument(format!("in the query string of `url`: {}", e.message)))?;
         if !SIGNED_KEYS.contains(&key.as_str()) {
-            pairs.push(pair.raw.to_owned());
+            signed.push_str(separator);
+            signed.push_str(pair.raw);
+            separator = "&";
         }
     }
     let proof = signer.proof(access_token, time);
     let time = proof.appsecret_time.to_string();
-    for (key, value) in
-        SIGNED_KEYS
-            .iter()
-            .zip([access_token, proof.appsecret_proof.as_str(), time.as_str()])
-    {
-        pairs.push(format!("{key}={}", form::encode(value)));
+    let token = Zeroizing::new(form::encode(access_token));
+    for (key, value) in SIGNED_KEYS.iter().zip([token.as_str(), proof.appsecret_proof.as_str(), time.as_str()]) {
+        for piece in [separator, key, "=", value] {
+            signed.push_str(piece);
+        }
+        separator = "&";
     }
-
-    let mut signed = format!("{base}?{}", pairs.join("&"));
     if let Some(fragment) = fragment {
-        signed.push('#');
+        signed.push_str("#");
         signed.push_str(fragment);
     }
-    Ok(signed)
+    Ok(Zeroizing::new(signed.into_string()))
 }
 
 impl TimeValue<'_> {
@@ -606,6 +639,12 @@ mod tests {
         signer.proof("other", 5);
         assert_eq!(signer.proof(TOKEN, TIME), first);
         assert_eq!(signer.clone().legacy(TOKEN), signer.legacy(TOKEN));
+    }
+
+    #[test]
+    fn a_kept_token_signer_signs_as_the_signer_it_keeps() {
+        let kept = KeptTokenSigner::new(ProofSigner::new(SECRET).for_token(TOKEN));
+        assert_eq!(kept.proof(TIME).appsecret_proof, PROOF);
     }
 
     #[test]
@@ -979,7 +1018,8 @@ mod tests {
             &signer,
             TIME,
         )
-        .unwrap();
+        .unwrap()
+        .to_string();
         assert_eq!(
             signed,
             format!(
@@ -987,14 +1027,14 @@ mod tests {
                  &appsecret_proof={PROOF}&appsecret_time={TIME}#top"
             )
         );
-        let signed = sign_url("/1234/feed", TOKEN, &signer, TIME).unwrap();
+        let signed = sign_url("/1234/feed", TOKEN, &signer, TIME).unwrap().to_string();
         assert_eq!(
             signed,
             format!(
                 "/1234/feed?access_token={TOKEN}&appsecret_proof={PROOF}&appsecret_time={TIME}"
             )
         );
-        let signed = sign_url("/1234/feed?", TOKEN, &signer, TIME).unwrap();
+        let signed = sign_url("/1234/feed?", TOKEN, &signer, TIME).unwrap().to_string();
         assert!(signed.starts_with("/1234/feed?access_token="), "{signed}");
     }
 
@@ -1002,7 +1042,7 @@ mod tests {
     fn sign_url_replaces_earlier_credentials_and_keeps_the_rest_verbatim() {
         let signer = ProofSigner::new(SECRET);
         let url = "/me?access_token=old&a=1&&appsecret_proof=stale&access%5Ftoken=x&appsecret_time=1&b=%2B+&a=2&#frag?x=1";
-        let signed = sign_url(url, "new token&", &signer, TIME).unwrap();
+        let signed = sign_url(url, "new token&", &signer, TIME).unwrap().to_string();
         let proof = signer.proof("new token&", TIME).appsecret_proof;
         assert_eq!(
             signed,
@@ -1163,7 +1203,7 @@ mod tests {
                 url.push_str(f);
             }
             let signer = ProofSigner::new(&secret);
-            let signed = sign_url(&url, &token, &signer, time).unwrap();
+            let signed = sign_url(&url, &token, &signer, time).unwrap().to_string();
 
             let (before_fragment, got_fragment) = match signed.split_once('#') {
                 Some((b, f)) => (b, Some(f.to_string())),

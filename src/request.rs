@@ -13,6 +13,7 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+use zeroize::Zeroize;
 
 use crate::catalog::{self, Node, Operation, PermissionIndex, OPERATIONS};
 use crate::config::{clipped, kind, parse_fields, quoted, split_fields, Use};
@@ -63,6 +64,14 @@ pub enum TimeParam {
     Other,
 }
 
+impl Zeroize for TimeParam {
+    fn zeroize(&mut self) {
+        if let TimeParam::Text(s) = self {
+            s.zeroize();
+        }
+    }
+}
+
 /// A credential parameter that may come from the request object and from
 /// the query string. Given twice it is a conflict, even with equal values:
 /// servers disagree on which copy wins, so neither may be picked.
@@ -73,12 +82,25 @@ pub enum Param<T> {
     Conflict,
 }
 
-impl<T> Param<T> {
+impl<T: Zeroize> Param<T> {
+    /// A conflict drops both values: they are wiped first (they may be tokens).
     fn merge(self, other: Option<T>) -> Param<T> {
         match (self, other) {
             (p, None) => p,
             (Param::Absent, Some(v)) => Param::One(v),
-            _ => Param::Conflict,
+            (mut p, Some(mut v)) => {
+                p.zeroize();
+                v.zeroize();
+                Param::Conflict
+            }
+        }
+    }
+}
+
+impl<T: Zeroize> Zeroize for Param<T> {
+    fn zeroize(&mut self) {
+        if let Param::One(v) = self {
+            v.zeroize();
         }
     }
 }
@@ -116,6 +138,16 @@ pub struct Request {
     /// Shared, so that a gate answering many requests with one directory
     /// does not copy it for each.
     pub directory: Rc<Directory>,
+}
+
+/// The path's query string and the credentials may be tokens: wiped when
+/// the request is dropped.
+impl Drop for Request {
+    fn drop(&mut self) {
+        self.path.zeroize();
+        self.access_token.zeroize();
+        self.appsecret_proof.zeroize();
+    }
 }
 
 /// The query string may carry a token: Debug shows the path without it.
@@ -335,13 +367,18 @@ impl Request {
         if let Some(q) = query {
             match form::parse(q) {
                 Ok(pairs) => {
-                    for (k, v) in pairs {
+                    for (k, mut v) in pairs {
                         match k.as_str() {
-                            "fields" => fields.extend(split_fields(&v)),
                             "access_token" => access_token = access_token.merge(Some(v)),
                             "appsecret_proof" => appsecret_proof = appsecret_proof.merge(Some(v)),
                             "appsecret_time" => appsecret_time = appsecret_time.merge(Some(TimeParam::Text(v))),
-                            _ => {}
+                            // Other parameters are not read, but may be secrets too.
+                            other => {
+                                if other == "fields" {
+                                    fields.extend(split_fields(&v));
+                                }
+                                v.zeroize();
+                            }
                         }
                     }
                 }

@@ -20,7 +20,7 @@ use crate::evaluate::{Decision, Policy};
 use crate::request::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
-use crate::proof::{ProofSigner, TokenSigner};
+use crate::proof::{KeptTokenSigner, ProofSigner, TokenSigner};
 use crate::reason::GraphError;
 
 pub const ADMIN_CENTER_TOKEN_SECONDS: i64 = 7200;
@@ -132,7 +132,7 @@ pub struct Credentials {
 struct PreparedToken {
     token: Zeroizing<String>,
     sha256: String,
-    signer: TokenSigner,
+    signer: KeptTokenSigner,
 }
 
 /// What the checks of one request need of its access token.
@@ -187,7 +187,7 @@ impl Credentials {
 
 impl PreparedToken {
     fn new(signer: &ProofSigner, token: &str) -> PreparedToken {
-        PreparedToken { token: Zeroizing::new(token.to_owned()), sha256: sha256_hex(token), signer: signer.for_token(token) }
+        PreparedToken { token: Zeroizing::new(token.to_owned()), sha256: sha256_hex(token), signer: KeptTokenSigner::new(signer.for_token(token)) }
     }
 
     fn facts<R>(&self, f: impl FnOnce(TokenFacts<'_>) -> R) -> R {
@@ -207,7 +207,7 @@ fn secret_from(v: Option<&Value>, at: &str) -> Result<Zeroizing<String>> {
 /// A freshly issued token: the only time the raw token exists outside the caller.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct IssuedToken {
-    pub access_token: String,
+    pub access_token: Zeroizing<String>,
     pub issued_at: i64,
     pub expires_at: Option<i64>,
 }
@@ -226,7 +226,7 @@ impl fmt::Debug for IssuedToken {
 #[derive(Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum TokenResponse {
-    Token { access_token: String, token_type: &'static str, expires_in: i64 },
+    Token { access_token: Zeroizing<String>, token_type: &'static str, expires_in: i64 },
     Error { error: GraphError },
 }
 
@@ -247,12 +247,13 @@ pub enum TokenForm<'a> {
 
 /// Random token text: base64url of `TOKEN_BYTES` bytes from the platform's
 /// secure source (crypto.getRandomValues in wasm).
-fn random_token() -> Result<String> {
+fn random_token() -> Result<Zeroizing<String>> {
     let mut bytes = Zeroizing::new([0u8; TOKEN_BYTES]);
     getrandom::getrandom(bytes.as_mut()).map_err(|_| Error::new(ErrorCode::Unsupported, "no secure random source is available"))?;
-    Ok(base64url(bytes.as_ref()))
+    Ok(Zeroizing::new(base64url(bytes.as_ref())))
 }
 
+/// Sized for the whole text up front, so no growth leaves a partial token behind.
 fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
@@ -367,22 +368,19 @@ impl Integration {
         if self.product != Product::AdminCenter {
             return error(100, "work_get_token is for Admin Center integrations; Workplace app tokens come from the Edit App dialog");
         }
-        let pairs: Vec<(String, String)> = match form {
+        // The form holds the app secret: wiped when the request is answered.
+        let pairs: Zeroizing<Vec<(String, String)>> = Zeroizing::new(match form {
             TokenForm::Text(text) => match form::parse(text) {
                 Ok(p) => p,
                 Err(_) => return error(100, "The request body cannot be read as a form"),
             },
             TokenForm::Fields(map) => {
-                let mut pairs = Vec::new();
-                for (k, v) in map {
-                    match v {
-                        Value::String(s) => pairs.push((k.clone(), s.clone())),
-                        _ => return error(100, &format!("Form field {k} must be a string")),
-                    }
+                if let Some((k, _)) = map.iter().find(|(_, v)| !v.is_string()) {
+                    return error(100, &format!("Form field {} must be a string", clipped(k)));
                 }
-                pairs
+                map.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect()
             }
-        };
+        });
         let one = |key: &str| {
             let mut values = pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str());
             match (values.next(), values.next()) {
@@ -579,7 +577,7 @@ mod tests {
         match r {
             TokenResponse::Token { access_token, token_type, expires_in } => {
                 assert_eq!((token_type, expires_in), ("bearer", 7200));
-                access_token
+                access_token.to_string()
             }
             TokenResponse::Error { error } => panic!("{error:?}"),
         }
@@ -619,7 +617,7 @@ mod tests {
         let t = i.issue_token(100).unwrap();
         let state = i.export_state();
         let text = state.to_string();
-        assert!(!text.contains(SECRET) && !text.contains(&t.access_token));
+        assert!(!text.contains(SECRET) && !text.contains(t.access_token.as_str()));
         let back = Integration::from_state(&state, &json!(SECRET)).unwrap();
         assert_eq!(back.export_state(), state);
         assert!(matches!(check(back.tokens(), Product::AdminCenter, &t.access_token, 200), TokenStatus::Valid { .. }));
@@ -652,7 +650,7 @@ mod tests {
         let mut i = integration(Product::AdminCenter);
         let t = i.issue_token(0).unwrap();
         for text in [format!("{i:?}"), format!("{t:?}"), format!("{:?}", i.credentials)] {
-            assert!(!text.contains(SECRET) && !text.contains(&t.access_token), "{text}");
+            assert!(!text.contains(SECRET) && !text.contains(t.access_token.as_str()), "{text}");
         }
     }
 
@@ -674,7 +672,7 @@ mod tests {
         fn only_the_issued_token_checks(other in "[A-Za-z0-9_-]{1,60}") {
             let mut i = integration(Product::AdminCenter);
             let t = i.issue_token(0).unwrap();
-            prop_assume!(other != t.access_token);
+            prop_assume!(other != *t.access_token);
             prop_assert_eq!(check(i.tokens(), Product::AdminCenter, &other, 1), TokenStatus::Invalid);
         }
     }

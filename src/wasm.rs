@@ -24,7 +24,9 @@ use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
 use crate::request::{Directory, Parts, Request, Thread, TimeParam, METHODS};
 use crate::token::{self, Credentials, TokenForm};
 use crate::validate;
+use crate::wipe::{self, SecretJson};
 use crate::DenyReason;
+use zeroize::Zeroizing;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -35,12 +37,21 @@ fn throw(e: Error) -> JsValue {
     err.into()
 }
 
+fn unconvertible() -> JsValue {
+    throw(Error::argument("the result could not be converted to JavaScript"))
+}
+
 /// Results go out as JSON text that `JSON.parse` turns into plain objects:
 /// one string crossing instead of a boundary call per field.
 fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    let failed = || throw(Error::argument("the result could not be converted to JavaScript"));
-    let text = serde_json::to_string(value).map_err(|_| failed())?;
-    js_sys::JSON::parse(&text).map_err(|_| failed())
+    let text = serde_json::to_string(value).map_err(|_| unconvertible())?;
+    js_sys::JSON::parse(&text).map_err(|_| unconvertible())
+}
+
+/// `to_js` for a result that hands a token over: its JSON text is wiped.
+fn to_js_wiped<T: Serialize>(value: &T) -> JsResult<JsValue> {
+    let text = wipe::to_json(value).ok_or_else(unconvertible)?;
+    js_sys::JSON::parse(&text).map_err(|_| unconvertible())
 }
 
 /// Plain data in, through `JSON.stringify`: it is a catching import, so a
@@ -48,22 +59,42 @@ fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
 /// error value instead of unwinding through wasm frames (which would leave
 /// the instance's stack pointer behind and poison every later call); and
 /// serde_json bounds the nesting depth.
-fn json_value(v: &JsValue, what: &str) -> Result<Value, String> {
+fn json_text(v: &JsValue, what: &str) -> Result<String, String> {
     if v.is_undefined() {
         return Err(format!("{what} is required"));
     }
     let text = js_sys::JSON::stringify(v)
         .map_err(|_| format!("{what} cannot be read as JSON data (a cycle, a BigInt, or a getter that throws)"))?;
-    let text = text.as_string().ok_or_else(|| format!("{what} must be JSON data, not a function or symbol"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{what} cannot be read: {e}"))
+    text.as_string().ok_or_else(|| format!("{what} must be JSON data, not a function or symbol"))
+}
+
+fn parsed(text: &str, what: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("{what} cannot be read: {e}"))
+}
+
+fn json_value(v: &JsValue, what: &str) -> Result<Value, String> {
+    parsed(&json_text(v, what)?, what)
 }
 
 fn json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<Value> {
     json_value(v, what).map_err(|m| throw(Error::new(code, m)))
 }
 
-fn string(v: &JsValue, what: &str) -> JsResult<String> {
-    v.as_string().ok_or_else(|| throw(Error::argument(format!("{what} must be a string"))))
+/// `json` for an argument that may hold a secret or a token: its JSON text
+/// and its value are wiped once read.
+fn secret_json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<SecretJson> {
+    let text = Zeroizing::new(json_text(v, what).map_err(|m| throw(Error::new(code, m)))?);
+    parsed(&text, what).map(SecretJson::new).map_err(|m| throw(Error::new(code, m)))
+}
+
+/// String arguments are secrets, tokens or URLs that may carry one: wiped once read.
+fn string(v: &JsValue, what: &str) -> JsResult<Zeroizing<String>> {
+    v.as_string().map(Zeroizing::new).ok_or_else(|| throw(Error::argument(format!("{what} must be a string"))))
+}
+
+/// A secret string argument as the JSON value the core reads it as.
+fn secret_value(v: &JsValue, what: &str) -> JsResult<SecretJson> {
+    Ok(SecretJson::new(Value::String(std::mem::take(&mut *string(v, what)?))))
 }
 
 fn clock() -> i64 {
@@ -111,22 +142,21 @@ fn object(v: &JsValue, what: &str) -> JsResult<()> {
 }
 
 /// `{ app_secret }` as the second argument of `Integration`.
-fn secret_arg(v: &JsValue) -> JsResult<Value> {
+fn secret_arg(v: &JsValue) -> JsResult<SecretJson> {
     object(v, "the second argument ({ app_secret })")?;
-    let secret = field(v, "app_secret");
-    Ok(Value::String(string(&secret, "app_secret")?))
+    secret_value(&field(v, "app_secret"), "app_secret")
 }
 
 fn optional_credentials(v: &JsValue) -> JsResult<Option<Credentials>> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    let value = json(v, "credentials", ErrorCode::InvalidCredentials)?;
+    let value = secret_json(v, "credentials", ErrorCode::InvalidCredentials)?;
     Credentials::from_json(&value).map(Some).map_err(throw)
 }
 
 fn request(v: &JsValue) -> JsResult<Request> {
-    Request::from_json(&json(v, "request", ErrorCode::InvalidRequest)?).map_err(throw)
+    Request::from_json(&*secret_json(v, "request", ErrorCode::InvalidRequest)?).map_err(throw)
 }
 
 fn config(v: &JsValue) -> JsResult<Config> {
@@ -152,7 +182,7 @@ pub struct ProofSigner {
     signer: proof::ProofSigner,
     /// The signer with the last token of `__token` absorbed (js/fast.mjs
     /// passes a token only when it changes).
-    token: Option<proof::TokenSigner>,
+    token: Option<proof::KeptTokenSigner>,
 }
 
 /// The proof as hex text, for the fast paths of js/fast.mjs.
@@ -182,19 +212,33 @@ impl ProofSigner {
 
     /// Absorbs the token that the following `__sign` calls sign for.
     #[wasm_bindgen(js_name = __token)]
-    pub fn set_token(&mut self, access_token: &str) {
-        self.token = Some(self.signer.for_token(access_token));
+    pub fn set_token(&mut self, access_token: String) {
+        let access_token = Zeroizing::new(access_token);
+        self.token = Some(proof::KeptTokenSigner::new(self.signer.for_token(&access_token)));
     }
 
     /// The proof for the `__token` token at `at` (Unix seconds, floored).
     #[wasm_bindgen(js_name = __sign)]
     pub fn sign(&self, at: f64) -> JsResult<String> {
-        let at = seconds(at, "time")?;
         let signer = self.token.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
-        let mut hex = [0u8; 64];
-        signer.proof_hex(at, &mut hex);
-        Ok(hex_text(&hex))
+        sign_hex(signer, at)
     }
+
+    /// The proof for `access_token` at `at`, keeping nothing of the token.
+    #[wasm_bindgen(js_name = __signOnce)]
+    pub fn sign_once(&self, access_token: String, at: f64) -> JsResult<String> {
+        let access_token = Zeroizing::new(access_token);
+        // Kept only for this call, but flushed on drop all the same: the
+        // token's last block would otherwise stay behind on the stack.
+        sign_hex(&proof::KeptTokenSigner::new(self.signer.for_token(&access_token)), at)
+    }
+}
+
+fn sign_hex(signer: &proof::TokenSigner, at: f64) -> JsResult<String> {
+    let at = seconds(at, "time")?;
+    let mut hex = [0u8; 64];
+    signer.proof_hex(at, &mut hex);
+    Ok(hex_text(&hex))
 }
 
 /// The wasm instance's memory, so that tools can watch its size.
@@ -246,7 +290,7 @@ pub fn verify_appsecret_proof(params: JsValue, app_secret: JsValue, opts: JsValu
         option_i64(&opts, "max_skew_seconds", 0)?,
     )
     .map_err(throw)?;
-    let token = field(&params, "access_token").as_string();
+    let token = field(&params, "access_token").as_string().map(Zeroizing::new);
     let proof_text = field(&params, "appsecret_proof").as_string();
     let time_value = field(&params, "appsecret_time");
     let time_text = time_value.as_string();
@@ -264,20 +308,22 @@ pub fn verify_appsecret_proof(params: JsValue, app_secret: JsValue, opts: JsValu
         (None, true) => None,
         (None, false) => Some("not-a-string"),
     };
-    let params = ProofParams { access_token: token.as_deref(), appsecret_proof: proof_param, appsecret_time };
+    let params = ProofParams { access_token: token.as_ref().map(|t| t.as_str()), appsecret_proof: proof_param, appsecret_time };
     let result = signer.verify(&params, &options);
     to_js(&Verified { ok: result.is_ok(), reason: result.err() })
 }
 
 #[wasm_bindgen(js_name = signRequest, skip_typescript)]
-pub fn sign_request(url: JsValue, creds: JsValue, opts: JsValue) -> JsResult<String> {
+pub fn sign_request(url: JsValue, creds: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let url = string(&url, "url")?;
     object(&creds, "creds ({ access_token, app_secret })")?;
     let token = string(&field(&creds, "access_token"), "creds.access_token")?;
     let secret = string(&field(&creds, "app_secret"), "creds.app_secret")?;
     optional_object(&opts, "opts")?;
     let now = time(&field(&opts, "now"), "opts.now")?;
-    proof::sign_url(&url, &token, &proof::ProofSigner::new(&secret), now).map_err(throw)
+    // A JsValue, not a String: JavaScript copies it out and the Rust copy is wiped.
+    let signed = proof::sign_url(&url, &token, &proof::ProofSigner::new(&secret), now).map_err(throw)?;
+    Ok(JsValue::from_str(&signed))
 }
 
 #[wasm_bindgen(skip_typescript)]
@@ -489,28 +535,28 @@ impl Integration {
     #[wasm_bindgen(constructor)]
     pub fn new(config_value: JsValue, secret: JsValue) -> JsResult<Integration> {
         let config = json(&config_value, "config", ErrorCode::InvalidConfig)?;
-        token::Integration::new(&config, &secret_arg(&secret)?).map(Integration).map_err(throw)
+        token::Integration::new(&config, &*secret_arg(&secret)?).map(Integration).map_err(throw)
     }
 
     #[wasm_bindgen(js_name = fromState)]
     pub fn from_state(state: JsValue, secret: JsValue) -> JsResult<Integration> {
         let state = json(&state, "state", ErrorCode::InvalidState)?;
-        token::Integration::from_state(&state, &secret_arg(&secret)?).map(Integration).map_err(throw)
+        token::Integration::from_state(&state, &*secret_arg(&secret)?).map(Integration).map_err(throw)
     }
 
     #[wasm_bindgen(js_name = issueToken)]
     pub fn issue_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
+        to_js_wiped(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = resetToken)]
     pub fn reset_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
+        to_js_wiped(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = resetSecret)]
     pub fn reset_secret(&mut self, new_secret: JsValue) -> JsResult<()> {
-        self.0.reset_secret(&Value::String(string(&new_secret, "newSecret")?)).map_err(throw)
+        self.0.reset_secret(&*secret_value(&new_secret, "newSecret")?).map_err(throw)
     }
 
     pub fn evaluate(&self, request_value: JsValue) -> JsResult<JsValue> {
@@ -520,15 +566,16 @@ impl Integration {
     #[wasm_bindgen(js_name = handleTokenRequest)]
     pub fn handle_token_request(&mut self, form: JsValue, now: JsValue) -> JsResult<JsValue> {
         let now = time(&now, "now")?;
-        let response = if let Some(text) = form.as_string() {
+        // The form holds the app secret.
+        let response = if let Some(text) = form.as_string().map(Zeroizing::new) {
             self.0.handle_token_request(TokenForm::Text(&text), now)
         } else {
-            match json(&form, "form", ErrorCode::InvalidArgument)? {
-                Value::Object(map) => self.0.handle_token_request(TokenForm::Fields(&map), now),
+            match &*secret_json(&form, "form", ErrorCode::InvalidArgument)? {
+                Value::Object(map) => self.0.handle_token_request(TokenForm::Fields(map), now),
                 _ => return Err(throw(Error::argument("form must be a urlencoded string or an object of strings"))),
             }
         };
-        to_js(&response.map_err(throw)?)
+        to_js_wiped(&response.map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = exportState)]
@@ -548,7 +595,7 @@ impl Gate {
     #[wasm_bindgen(constructor)]
     pub fn new(config_value: JsValue, credentials: JsValue, opts: JsValue) -> JsResult<Gate> {
         let config = json(&config_value, "config", ErrorCode::InvalidConfig)?;
-        let credentials = json(&credentials, "credentials", ErrorCode::InvalidCredentials)?;
+        let credentials = secret_json(&credentials, "credentials", ErrorCode::InvalidCredentials)?;
         optional_object(&opts, "opts")?;
         let directory = field(&opts, "directory");
         let directory = if directory.is_undefined() { None } else { Some(json(&directory, "opts.directory", ErrorCode::InvalidRequest)?) };
@@ -556,8 +603,13 @@ impl Gate {
     }
 
     pub fn handle(&mut self, exchange: JsValue) -> JsResult<JsValue> {
-        let exchange = gate::Exchange::from_json(&json(&exchange, "exchange", ErrorCode::InvalidRequest)?).map_err(throw)?;
-        to_js(&self.0.handle(&exchange, clock()))
+        let exchange = gate::Exchange::from_json(&*secret_json(&exchange, "exchange", ErrorCode::InvalidRequest)?).map_err(throw)?;
+        let answer = self.0.handle(&exchange, clock());
+        if answer.hands_over_token() {
+            to_js_wiped(&answer)
+        } else {
+            to_js(&answer)
+        }
     }
 }
 
