@@ -390,7 +390,7 @@ function report({ p, d, s, size, node, browser, mem }) {
     '## 1. Proof generation (200-character token)',
     '',
     'Each call makes `appsecret_proof` for the same token and a new `appsecret_time`, as a client signing its calls does. ',
-    '`ProofSigner` prepares the key once (and keeps the last token absorbed); `appsecretProof`, like `createHmac`, does the key schedule on every call. ',
+    '`ProofSigner` prepares the key once (and keeps the last token absorbed); `appsecretProof` keeps the key schedule of the last secret it was given and hashes the token on every call; `createHmac` does both on every call. ',
     'WebCrypto imports the key once and awaits each `sign`. crypto-js is what the Postman pre-request script uses.',
     '',
   );
