@@ -12,7 +12,7 @@ import {
   requiredPermissions, signRequest, validate, verifyAppsecretProof,
   Gate, createGate, preRequest, runtimeClientIp, signedFetch, toNodeListener,
 } from 'appgrant';
-import { NOW, assertModuleHealthy, assertThrowsCode, credentialsFor, signed, timedProof } from './fixtures.mjs';
+import { NOW, assertModuleHealthy, assertThrowsCode, credentialsFor, refusedTokenForms, signed, timedProof } from './fixtures.mjs';
 
 const CONFIG = { permissions: ['read_group_content'], ip_allowlist: ['203.0.113.0/24'] };
 const AC_CONFIG = { product: 'admin_center', app_id: '5678', permissions: ['manage_accounts'], ip_allowlist: ['203.0.113.0/24'] };
@@ -286,14 +286,7 @@ describe('secrecy', () => {
     const ac = new Integration({ product: 'admin_center', app_id: '5678', permissions: ['manage_accounts'], ip_allowlist: ['203.0.113.0/24'] }, { app_secret: SECRET });
     const issued = [];
     keep(() => issued.push(ac.issueToken(NOW).access_token) && ac.exportState());
-    for (const form of [
-      `access_token=5678%7C${SECRET}x&grant_type=client_credentials`,
-      `access_token=5678%7C${SECRET}&grant_type=${SECRET}`,
-      `access_token=5678%7C${SECRET}&grant_type=%zz`,
-      { access_token: `5678|${SECRET}`, grant_type: 5 },
-      { access_token: `9999|${SECRET}`, grant_type: 'client_credentials' },
-      `access_token=${SECRET}&grant_type=client_credentials`,
-    ]) keep(() => ac.handleTokenRequest(form, NOW));
+    for (const form of refusedTokenForms('5678', SECRET)) keep(() => ac.handleTokenRequest(form, NOW));
     keep(() => {
       const response = ac.handleTokenRequest(`access_token=5678%7C${SECRET}&grant_type=client_credentials`, NOW);
       issued.push(response.access_token);

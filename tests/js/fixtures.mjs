@@ -39,6 +39,22 @@ export function randomText(length) {
 }
 
 /** credentials for evaluate/compile holding `token` as SHA-256 only. */
+/**
+ * Token-endpoint forms the Admin Center integration `appId` refuses, each holding its `secret`:
+ * wrong secret, the secret as grant_type, a bad escape, a non-string grant_type, another app id,
+ * no app id.
+ */
+export function refusedTokenForms(appId, secret) {
+  return [
+    `access_token=${appId}%7C${secret}x&grant_type=client_credentials`,
+    `access_token=${appId}%7C${secret}&grant_type=${secret}`,
+    `access_token=${appId}%7C${secret}&grant_type=%zz`,
+    { access_token: `${appId}|${secret}`, grant_type: 5 },
+    { access_token: `9999|${secret}`, grant_type: 'client_credentials' },
+    `access_token=${secret}&grant_type=client_credentials`,
+  ];
+}
+
 export function credentialsFor(token, secret, issuedAt = NOW - 1000, expiresAt = null) {
   return { app_secret: secret, tokens: [{ sha256: sha256Hex(token), issued_at: issuedAt, expires_at: expiresAt }] };
 }

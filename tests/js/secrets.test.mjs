@@ -27,7 +27,7 @@ import {
 } from 'appgrant';
 import { call, cli, runToEnd, scratch, serve } from '../clients/harness.mjs';
 import { pkgDir } from '../runtime/harness.mjs';
-import { NOW, sha256Hex, timedProof } from './fixtures.mjs';
+import { NOW, refusedTokenForms, sha256Hex, timedProof } from './fixtures.mjs';
 
 /** Distinctive ASCII values, fresh per run, that no fixed text can contain by chance. */
 const fresh = (what) => `${what}-${randomBytes(12).toString('hex')}`;
@@ -113,14 +113,7 @@ test('no output holds the app secret or a raw token', async (t) => {
   const ac = new Integration(AC_CONFIG, { app_secret: SECRET });
   keep('issueToken', () => { const r = ac.issueToken(NOW); issued.push(r.access_token); return r; }, { handsOverToken: true });
   keep('exportState', () => ac.exportState());
-  for (const form of [
-    `access_token=5678%7C${SECRET}x&grant_type=client_credentials`,
-    `access_token=5678%7C${SECRET}&grant_type=${SECRET}`,
-    `access_token=5678%7C${SECRET}&grant_type=%zz`,
-    { access_token: `5678|${SECRET}`, grant_type: 5 },
-    { access_token: `9999|${SECRET}`, grant_type: 'client_credentials' },
-    `access_token=${SECRET}&grant_type=client_credentials`,
-  ]) keep('handleTokenRequest, refused', () => ac.handleTokenRequest(form, NOW));
+  for (const form of refusedTokenForms('5678', SECRET)) keep('handleTokenRequest, refused', () => ac.handleTokenRequest(form, NOW));
   keep('handleTokenRequest', () => {
     const r = ac.handleTokenRequest(`access_token=5678%7C${SECRET}&grant_type=client_credentials`, NOW);
     issued.push(r.access_token);
