@@ -31,6 +31,13 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 let TABLES;
 const tables = () => (TABLES ??= __tables());
 
+// A proof's time when it can cross as a number (absent means now), else undefined: a Date or a
+// wrong type takes the glue's path, which converts it or throws the coded error.
+const timeNumber = (time) => (typeof time === 'number' ? time : time == null ? nowSeconds() : undefined);
+
+// The core has refused any time that is no Unix seconds (invalid_time) before this is reached.
+const proofAt = (appsecret_proof, at) => ({ appsecret_proof, appsecret_time: Math.floor(at) + 0 });
+
 /** A signer with the key schedule done once; the last token is kept absorbed in the core. */
 export class ProofSigner {
   #glue;
@@ -41,15 +48,13 @@ export class ProofSigner {
   }
 
   proof(accessToken, time) {
-    const at = typeof time === 'number' ? time : time === undefined || time === null ? nowSeconds() : undefined;
+    const at = timeNumber(time);
     if (typeof accessToken !== 'string' || at === undefined) return this.#glue.proof(accessToken, time);
     if (accessToken !== this.#token) {
       this.#glue.__token(accessToken);
       this.#token = accessToken;
     }
-    // The core refuses a time that is no Unix seconds (invalid_time) before anything is returned.
-    const appsecret_proof = this.#glue.__sign(at);
-    return { appsecret_proof, appsecret_time: Math.floor(at) + 0 };
+    return proofAt(this.#glue.__sign(at), at);
   }
 
   legacy(accessToken) {
@@ -66,11 +71,12 @@ if (Symbol.dispose) ProofSigner.prototype[Symbol.dispose] = ProofSigner.prototyp
 // The signer of the last secret appsecretProof was given: a client signs call after call with one
 // secret, and its key schedule is two of the seven SHA-256 blocks of a proof. The signer holds the
 // keyed HMAC state (what any proof leaves in wasm memory), never the secret itself, and nothing
-// of the token; a call with another secret frees it.
+// of the token; a call with another secret frees it. Recognising the secret keeps a reference to
+// the caller's string, which lives in the JavaScript heap either way (SECURITY.md).
 let last;
 
 export function appsecretProof(accessToken, appSecret, time) {
-  const at = typeof time === 'number' ? time : time == null ? nowSeconds() : undefined;
+  const at = timeNumber(time);
   if (typeof accessToken !== 'string' || typeof appSecret !== 'string' || at === undefined) {
     return glueAppsecretProof(accessToken, appSecret, time);
   }
@@ -79,9 +85,7 @@ export function appsecretProof(accessToken, appSecret, time) {
     last?.signer.free();
     last = { secret: appSecret, signer };
   }
-  // The core refuses a time that is no Unix seconds (invalid_time) before anything is returned.
-  const appsecret_proof = last.signer.__signOnce(accessToken, at);
-  return { appsecret_proof, appsecret_time: Math.floor(at) + 0 };
+  return proofAt(last.signer.__signOnce(accessToken, at), at);
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_.]+$/;
