@@ -5,8 +5,10 @@
 //
 // tools/build-pkg.mjs copies this file into the package as clients.js (ES module, beside the
 // web glue) and derives clients.cjs from it (CommonJS, beside the Node glue): keep to one
-// `import { … } from './appgrant.js';` line and `export function` declarations.
-import { Gate, ProofSigner, signRequest, validate } from './appgrant.js';
+// `import { … } from './appgrant.js';` line (and one from './signer.js') and `export function`
+// declarations.
+import { Gate, signRequest, validate } from './appgrant.js';
+import { ProofSigner } from './signer.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const MAX_FORM_BYTES = 1024 * 1024;

@@ -14,15 +14,12 @@
 // the same request at the same clock when it is first read (a Policy is immutable, so the trace
 // is the one the decision had), and JSON.stringify sees it through toJSON.
 //
-// tools/build-pkg.mjs copies this file into the package as fast.js (beside the web glue) and
-// derives fast.cjs from it; the entries export these names instead of the glue's.
-import {
-  ProofSigner as GlueProofSigner,
-  appsecretProof as glueAppsecretProof,
-  compile as glueCompile,
-  evaluate as glueEvaluate,
-  __tables,
-} from './appgrant.js';
+// Proofs are signed by the small signer module; a process that only signs never loads the API
+// module in Node (lazy.cjs). tools/build-pkg.mjs copies this file into the package as fast.js
+// (beside the web glues) and derives fast.cjs from it; the entries export these names instead of
+// the glue's.
+import { ProofSigner as GlueProofSigner, appsecretProof as glueAppsecretProof } from './signer.js';
+import { compile as glueCompile, evaluate as glueEvaluate, __tables } from './appgrant.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

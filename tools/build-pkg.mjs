@@ -1,19 +1,20 @@
 // Turns the compiled wasm into the npm package in pkg/ (run by `./dev build` after cargo).
 //
-//   node tools/build-pkg.mjs [path/to/appgrant.wasm]
+//   node tools/build-pkg.mjs [path/to/api.wasm [path/to/signer.wasm]]
 //
-// One .wasm serves every runtime. wasm-bindgen's `web` (ES module) and `nodejs` (CommonJS)
-// glues are generated from the same input; they emit byte-identical wasm, checked below, so
-// both glues sit beside a single appgrant_bg.wasm. Small entry files pick how each runtime
-// obtains the wasm so that the API is ready as soon as the import resolves:
-//   index.mjs    Node import:  re-exports the CommonJS glue, so import and require share one instance
-//   appgrant.cjs Node require: the nodejs glue itself (reads the wasm synchronously)
-//   browser.mjs  browsers and the default: top-level await of init(), fetching the wasm by URL
-//   deno.mjs     Deno: `import source` gives a WebAssembly.Module without read permission
+// The crate builds two wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm) and the
+// signer module (signer_bg.wasm, proof signing only, a tenth of the size). For each, wasm-bindgen's
+// `web` (ES module) and `nodejs` (CommonJS) glues are generated from the same input; they emit
+// byte-identical wasm, checked below, so both glues sit beside a single .wasm. Small entry files
+// pick how each runtime obtains the wasm so that the API is ready as soon as the import resolves:
+//   index.mjs    Node import:  re-exports index.cjs, so import and require share one instance
+//   index.cjs    Node require: the signer's glue (signer.cjs) at once, the API module's glue
+//                (appgrant.cjs) through lazy.cjs on first use, the fast paths and the clients
+//   browser.mjs  browsers and the default: top-level await of both init()s, fetching by URL
+//   deno.mjs     Deno: `import source` gives each WebAssembly.Module without read permission
 //   workerd.mjs  Cloudflare workerd: a .wasm import is a WebAssembly.Module; nothing is fetched
-//   index.cjs    Node require: the nodejs glue's API plus the clients
 // The clients (js/clients.mjs: preRequest, signedFetch, createGate, ...) are plain JavaScript over
-// the API: clients.js beside the web glue, clients.cjs (derived) beside the nodejs glue, and every
+// the API: clients.js beside the web glues, clients.cjs (derived) beside the nodejs glues, and every
 // entry re-exports them. js/fast.mjs is built the same way (fast.js, fast.cjs): it replaces some of
 // the glue's exports (ProofSigner, appsecretProof, compile, evaluate) with versions that pass the
 // core primitives only, and the entries export those instead of the glue's.
@@ -26,7 +27,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const input = resolve(process.argv[2] ?? join(repo, 'target/wasm32-unknown-unknown/release/appgrant.wasm'));
+const inputs = {
+  appgrant: resolve(process.argv[2] ?? join(repo, 'target/wasm32-unknown-unknown/release/appgrant.wasm')),
+  signer: resolve(process.argv[3] ?? join(repo, 'target/signer/wasm32-unknown-unknown/release/appgrant.wasm')),
+};
 const work = join(repo, 'target/bindgen');
 const staging = join(repo, 'target/pkg-staging');
 const out = join(repo, 'pkg');
@@ -46,11 +50,11 @@ function cargoPackage() {
   return pkg;
 }
 
-function bindgen(target, dir) {
+function bindgen(name, target, dir) {
   rmSync(dir, { recursive: true, force: true });
   execFileSync(
     'wasm-bindgen',
-    ['--target', target, '--out-dir', dir, '--out-name', 'appgrant', '--remove-name-section', '--remove-producers-section', input],
+    ['--target', target, '--out-dir', dir, '--out-name', name, '--remove-name-section', '--remove-producers-section', inputs[name]],
     { stdio: 'inherit' },
   );
 }
@@ -58,47 +62,84 @@ function bindgen(target, dir) {
 const reexport = (names, from) => `export { ${names.join(', ')} } from '${from}';\n`;
 const typesHint = '/* @ts-self-types="./index.d.ts" */\n';
 
-// Entries built around the ES module glue, which must be initialised once with the compiled module.
+// Entries built around the ES module glues, each initialised once with its compiled module.
 const initWith = (comment, importWasm, api) =>
-  `${typesHint}// ${comment}\n${importWasm}\nimport { initSync } from './appgrant.js';\n\n` +
-  `initSync({ module: wasmModule });\n\n${reexports(api, 'js')}`;
+  `${typesHint}// ${comment}\n${importWasm('wasmModule', 'appgrant')}\n${importWasm('signerModule', 'signer')}\n` +
+  `import { initSync } from './appgrant.js';\nimport { initSync as initSigner } from './signer.js';\n\n` +
+  `initSync({ module: wasmModule });\ninitSigner({ module: signerModule });\n\n${reexports(api, 'js')}`;
 
-// `api` lists the names each module gives: { glue, fast, clients }.
-const reexports = (api, ext) =>
-  reexport(api.glue, `./appgrant.${ext}`) + reexport(api.fast, `./fast.${ext}`) + reexport(api.clients, `./clients.${ext}`);
+// `api` lists the names each module gives: { glue, signer, fast, clients }. The Node entries reach
+// the API module's glue through lazy.cjs.
+const FROM = { glue: { js: './appgrant.js', cjs: './lazy.cjs' }, signer: { js: './signer.js', cjs: './signer.cjs' } };
+const from = (module, ext) => FROM[module]?.[ext] ?? `./${module}.${ext}`;
+const reexports = (api, ext) => Object.entries(api).map(([module, names]) => reexport(names, from(module, ext))).join('');
 
 const ENTRIES = {
   'index.mjs': (api) =>
-    `${typesHint}// Node.js \`import\`: the CommonJS glue loads the wasm synchronously; sharing it keeps one\n` +
+    `${typesHint}// Node.js \`import\`: the CommonJS glues load the wasm synchronously; sharing them keeps one\n` +
     `// instance (and one set of classes) when a process both imports and requires appgrant. One\n` +
     `// CommonJS module crosses into ES modules (each costs Node a separate read and parse; this\n` +
     `// cuts about 40% off a first import).\n` +
-    reexport([...api.glue, ...api.fast, ...api.clients].sort(), './index.cjs'),
+    reexport(Object.values(api).flat().sort(), './index.cjs'),
   'index.cjs': (api) =>
-    `// Node.js \`require\`: the nodejs glue's API, its fast paths and the clients built on it.\n'use strict';\n` +
-    `const api = require('./appgrant.cjs');\nconst fast = require('./fast.cjs');\nconst clients = require('./clients.cjs');\n\n` +
+    `// Node.js \`require\`: the signer module at once, the API module on first use (lazy.cjs), the\n` +
+    `// fast paths and the clients built on them.\n'use strict';\n` +
+    Object.keys(api).map((module) => `const ${module} = require('${from(module, 'cjs')}');\n`).join('') +
+    '\n' +
     Object.entries(api)
-      .flatMap(([module, names]) => names.map((n) => `exports.${n} = ${module === 'glue' ? 'api' : module}.${n};\n`))
+      .flatMap(([module, names]) => names.map((n) => `exports.${n} = ${module}.${n};\n`))
       .join(''),
   'browser.mjs': (api) =>
-    `${typesHint}// Browsers (and any ES module runtime with fetch): compile the wasm next to this file once,\n` +
-    `// before the importer runs, so the API is usable right after \`import\`.\n` +
-    `import init from './appgrant.js';\n\n` +
-    `await init({ module_or_path: new URL('./appgrant_bg.wasm', import.meta.url) });\n\n` +
+    `${typesHint}// Browsers (and any ES module runtime with fetch): compile the wasm modules next to this file\n` +
+    `// once, before the importer runs, so the API is usable right after \`import\`.\n` +
+    `import init from './appgrant.js';\nimport initSigner from './signer.js';\n\n` +
+    `await Promise.all([\n  init({ module_or_path: new URL('./appgrant_bg.wasm', import.meta.url) }),\n` +
+    `  initSigner({ module_or_path: new URL('./signer_bg.wasm', import.meta.url) }),\n]);\n\n` +
     reexports(api, 'js'),
   'deno.mjs': (api) =>
     initWith(
-      'Deno: a source-phase import yields the compiled module without --allow-read or fetch.',
-      "import source wasmModule from './appgrant_bg.wasm';",
+      'Deno: a source-phase import yields a compiled module without --allow-read or fetch.',
+      (binding, name) => `import source ${binding} from './${name}_bg.wasm';`,
       api,
     ),
   'workerd.mjs': (api) =>
     initWith(
       'Cloudflare workerd (and wrangler): a .wasm module import is a WebAssembly.Module; workers may not fetch it.',
-      "import wasmModule from './appgrant_bg.wasm';",
+      (binding, name) => `import ${binding} from './${name}_bg.wasm';`,
       api,
     ),
 };
+
+// lazy.cjs: the API module's glue for Node's `require`, compiled on first use. Its wasm is ten
+// times the signer's, and a client that only signs never needs it. Every export of the glue gets
+// a stand-in: a function that loads and calls, or a class (a Proxy) that loads and constructs;
+// `instanceof`, statics and prototypes reach the real class, so objects the glue makes match it.
+function lazyModule(glue) {
+  const stand = Object.keys(glue).sort().map((name) => {
+    const value = glue[name];
+    if (typeof value !== 'function') fail(`the nodejs glue exports ${name}, which is no function or class`);
+    return /^class\b/.test(Function.prototype.toString.call(value))
+      ? `exports.${name} = lazyClass('${name}');\n`
+      : `exports.${name} = function ${name}(...args) {\n  return load().${name}(...args);\n};\n`;
+  });
+  return `// Generated by tools/build-pkg.mjs: the API module's glue (appgrant.cjs), loaded on first use.
+'use strict';
+let api;
+const load = () => (api ??= require('./appgrant.cjs'));
+
+function lazyClass(name) {
+  const real = () => load()[name];
+  const proxy = new Proxy(function () {}, {
+    construct: (_, args, newTarget) => Reflect.construct(real(), args, newTarget === proxy ? real() : newTarget),
+    apply: (_, self, args) => Reflect.apply(real(), self, args),
+    get: (_, key) => Reflect.get(real(), key),
+    has: (_, key) => Reflect.has(real(), key),
+  });
+  return proxy;
+}
+
+${stand.join('')}`;
+}
 
 // js/clients.mjs and js/fast.mjs are written once, as ES modules. Their CommonJS twins differ only
 // in how they reach the glue and how they export, so a line-level rewrite derives them; anything
@@ -106,24 +147,23 @@ const ENTRIES = {
 function jsModule(name) {
   const file = `js/${name}.mjs`;
   const source = readFileSync(join(repo, file), 'utf8');
-  const importLine = /^import \{([^}]*)\} from '\.\/appgrant\.js';$/m;
-  const imported = source.match(importLine);
-  if (!imported) fail(`${file} must reach the API through one \`import { ... } from './appgrant.js';\` statement`);
+  const importLine = /^import \{([^}]*)\} from '\.\/(appgrant|signer)\.js';$/gm;
+  const imports = [...source.matchAll(importLine)];
+  if (imports.length === 0 || new Set(imports.map((m) => m[2])).size !== imports.length) {
+    fail(`${file} must reach the wasm through one \`import { ... } from './appgrant.js';\` (or './signer.js') statement per module`);
+  }
   const exported = /^export (?=(?:async )?(?:function|class) (\w+))/gm;
   const names = [...source.matchAll(exported)].map((m) => m[1]).sort();
-  const bindings = imported[1].replace(/\b(\w+) as (\w+)\b/g, '$1: $2');
-  const body = source.replace(importLine, `const {${bindings}} = require('./appgrant.cjs');`).replace(exported, '');
+  const required = (bindings, module) =>
+    `const {${bindings.replace(/\b(\w+) as (\w+)\b/g, '$1: $2')}} = require('${from(module === 'appgrant' ? 'glue' : 'signer', 'cjs')}');`;
+  const body = source.replace(importLine, (_, bindings, module) => required(bindings, module)).replace(exported, '');
   if (/^(?:import|export)\b/m.test(body)) fail(`${file} may only export \`function\` and \`class\` declarations (the CommonJS twin is derived from it)`);
   const cjs = `'use strict';\n${body}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`;
   return { names, esm: source, cjs };
 }
 
-function apiNames(nodeGlue) {
-  const glue = createRequire(import.meta.url)(nodeGlue);
-  const names = Object.keys(glue).filter((n) => !n.startsWith('__') && n !== 'initSync').sort();
-  if (names.length === 0) fail('the wasm exports nothing to JavaScript (no #[wasm_bindgen] items?)');
-  return names;
-}
+const nodeGlue = (file) => createRequire(import.meta.url)(file);
+const publicNames = (glue) => Object.keys(glue).filter((n) => !n.startsWith('__') && n !== 'initSync').sort();
 
 function packageJson(cargo) {
   const template = JSON.parse(readFileSync(join(repo, 'pkg.json'), 'utf8'));
@@ -136,40 +176,48 @@ function sizes(dir) {
   const rows = readdirSync(dir).sort().map((file) => [file, statSync(join(dir, file)).size]);
   const width = Math.max(...rows.map(([file]) => file.length));
   for (const [file, size] of rows) console.log(`  ${file.padEnd(width)}  ${String(size).padStart(8)} B`);
-  const wasm = readFileSync(join(dir, 'appgrant_bg.wasm'));
-  const gz = gzipSync(wasm, { level: 9 }).length;
-  console.log(`appgrant_bg.wasm: ${wasm.length} bytes raw, ${gz} bytes gzip (${(wasm.length / 1024).toFixed(1)} KiB / ${(gz / 1024).toFixed(1)} KiB)`);
+  for (const file of ['appgrant_bg.wasm', 'signer_bg.wasm']) {
+    const wasm = readFileSync(join(dir, file));
+    const gz = gzipSync(wasm, { level: 9 }).length;
+    console.log(`${file}: ${wasm.length} bytes raw, ${gz} bytes gzip (${(wasm.length / 1024).toFixed(1)} KiB / ${(gz / 1024).toFixed(1)} KiB)`);
+  }
 }
 
 const cargo = cargoPackage();
-try {
-  statSync(input);
-} catch {
-  fail(`${input} not found: run cargo build --release --target wasm32-unknown-unknown first`);
+for (const [name, input] of Object.entries(inputs)) {
+  try {
+    statSync(input);
+  } catch {
+    fail(`${input} (the ${name} module) not found: run ./dev build`);
+  }
 }
-
-bindgen('web', join(work, 'web'));
-bindgen('nodejs', join(work, 'node'));
-const webWasm = readFileSync(join(work, 'web/appgrant_bg.wasm'));
-const nodeWasm = readFileSync(join(work, 'node/appgrant_bg.wasm'));
-if (!webWasm.equals(nodeWasm)) fail('wasm-bindgen emitted different wasm for web and nodejs; one shared .wasm is impossible');
 
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
-copyFileSync(join(work, 'web/appgrant_bg.wasm'), join(staging, 'appgrant_bg.wasm'));
 // The glues are internal (the exports map reaches them only through the entries), so their
 // pointer to wasm-bindgen's own .d.ts is dropped along with that file.
 const glue = (file) => readFileSync(file, 'utf8').replace(/^\/\* @ts-self-types="[^"]*" \*\/\n+/, '');
-writeFileSync(join(staging, 'appgrant.js'), glue(join(work, 'web/appgrant.js')));
-writeFileSync(join(staging, 'appgrant.cjs'), glue(join(work, 'node/appgrant.js')));
-// The nodejs glue's declarations are exactly the API (no init/initSync); ESM and CJS get a copy each
-// so that TypeScript's node16/nodenext resolution sees the right module format for either.
+for (const name of Object.keys(inputs)) {
+  bindgen(name, 'web', join(work, name, 'web'));
+  bindgen(name, 'nodejs', join(work, name, 'node'));
+  const webWasm = readFileSync(join(work, name, `web/${name}_bg.wasm`));
+  const nodeWasm = readFileSync(join(work, name, `node/${name}_bg.wasm`));
+  if (!webWasm.equals(nodeWasm)) fail(`wasm-bindgen emitted different ${name} wasm for web and nodejs; one shared .wasm is impossible`);
+  copyFileSync(join(work, name, `web/${name}_bg.wasm`), join(staging, `${name}_bg.wasm`));
+  writeFileSync(join(staging, `${name}.js`), glue(join(work, name, `web/${name}.js`)));
+  writeFileSync(join(staging, `${name}.cjs`), glue(join(work, name, `node/${name}.js`)));
+}
+// The API module's nodejs glue declares the whole API (no init/initSync; the signer's exports
+// are part of it); ESM and CJS get a copy each so that TypeScript's node16/nodenext resolution
+// sees the right module format for either.
 // wasm-bindgen declares `[Symbol.dispose]()` on classes, which compiles only with the disposable
 // lib: referencing it here spares every user's tsconfig from having to add it.
-let api = readFileSync(join(work, 'node/appgrant.d.ts'), 'utf8') + readFileSync(join(repo, 'js/clients.d.ts'), 'utf8');
+let api = readFileSync(join(work, 'appgrant/node/appgrant.d.ts'), 'utf8') + readFileSync(join(repo, 'js/clients.d.ts'), 'utf8');
 if (api.includes('Symbol.dispose')) api = `/// <reference lib="esnext.disposable" />\n${api}`;
 writeFileSync(join(staging, 'index.d.ts'), api);
 writeFileSync(join(staging, 'index.d.cts'), api);
+const apiGlue = nodeGlue(join(staging, 'appgrant.cjs'));
+writeFileSync(join(staging, 'lazy.cjs'), lazyModule(apiGlue));
 
 const client = jsModule('clients');
 const fast = jsModule('fast');
@@ -178,16 +226,26 @@ for (const [name, module] of [['clients', client], ['fast', fast]]) {
   writeFileSync(join(staging, `${name}.cjs`), module.cjs);
 }
 writeFileSync(join(staging, 'cli.mjs'), readFileSync(join(repo, 'js/cli.mjs'), 'utf8'), { mode: 0o755 });
-const glueNames = apiNames(join(staging, 'appgrant.cjs'));
+const glueNames = publicNames(apiGlue);
+if (glueNames.length === 0) fail('the wasm exports nothing to JavaScript (no #[wasm_bindgen] items?)');
+const signerNames = publicNames(nodeGlue(join(staging, 'signer.cjs')));
+const outside = signerNames.filter((n) => !glueNames.includes(n));
+if (signerNames.length === 0 || outside.length) fail(`the signer module must export a part of the API module's names, not [${signerNames.join(', ')}]`);
 const clash = client.names.filter((n) => glueNames.includes(n) || fast.names.includes(n));
 if (clash.length) fail(`js/clients.mjs exports names the API already has: ${clash.join(', ')}`);
 // The fast paths replace glue exports of the same name, whose TypeScript declarations they keep.
 const unknown = fast.names.filter((n) => !glueNames.includes(n));
 if (unknown.length) fail(`js/fast.mjs exports names the wasm API lacks: ${unknown.join(', ')}`);
-const exported = { glue: glueNames.filter((n) => !fast.names.includes(n)), fast: fast.names, clients: client.names };
+// Each name from one place: the fast paths, else the signer module, else the API module.
+const exported = {
+  glue: glueNames.filter((n) => !fast.names.includes(n) && !signerNames.includes(n)),
+  signer: signerNames.filter((n) => !fast.names.includes(n)),
+  fast: fast.names,
+  clients: client.names,
+};
 for (const [file, make] of Object.entries(ENTRIES)) writeFileSync(join(staging, file), make(exported));
-const names = [...exported.glue, ...exported.fast];
-const required = Object.keys(createRequire(import.meta.url)(join(staging, 'index.cjs'))).sort();
+const names = [...exported.glue, ...exported.signer, ...exported.fast];
+const required = Object.keys(nodeGlue(join(staging, 'index.cjs'))).sort();
 if (required.join() !== [...names, ...client.names].sort().join()) fail(`index.cjs exports ${required.join(', ')}`);
 for (const extra of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'LICENSE']) {
   try {

@@ -2,6 +2,7 @@
 // `require` by name, and a manifest whose exports, types and files all exist.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -76,5 +77,52 @@ test('edge entries neither fetch nor read the wasm: it arrives as a module impor
     const source = read(manifest.exports['.'][condition]).replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
     assert.doesNotMatch(source, /fetch|readFile|import\.meta\.url|\binit\(/, condition);
     assert.match(source, /^import (?:source )?wasmModule from '\.\/appgrant_bg\.wasm';$/m, condition);
+    assert.match(source, /^import (?:source )?signerModule from '\.\/signer_bg\.wasm';$/m, condition);
   }
+});
+
+// A fresh Node process runs `script` (CommonJS, `api` is the package by `require` or `import`)
+// and prints JSON; which of the package's glues it loaded comes back as `loaded`.
+function fresh(how, script) {
+  const load = how === 'require' ? "const api = require('appgrant');" : "const api = await import('appgrant');";
+  const body = `${load}\nconst out = (() => { ${script} })();\n` +
+    "const loaded = Object.keys(require.cache).map((f) => f.split(/[\\\\/]/).pop()).filter((f) => /^(appgrant|signer)\\.cjs$/.test(f)).sort();\n" +
+    'console.log(JSON.stringify({ out, loaded }));';
+  const source = `const { createRequire } = await import('node:module'); const require = createRequire(${JSON.stringify(join(repo, 'x.js'))});\n${body}`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' }));
+}
+
+for (const how of ['require', 'import']) {
+  test(`a Node process that only signs (${how}) loads the signer module, not the API module`, () => {
+    const signing = fresh(how, `
+      const signer = new api.ProofSigner('s3cret');
+      return [api.appsecretProof('tok', 's3cret', 1764000000), signer.proof('tok', 1764000000), signer.proof('tok', new Date(1764000000000)),
+        signer.legacy('tok'), api.legacyAppsecretProof('tok', 's3cret')];`);
+    assert.deepEqual(signing.loaded, ['signer.cjs']);
+    const proof = { appsecret_proof: createHmac('sha256', 's3cret').update('tok|1764000000').digest('hex'), appsecret_time: 1764000000 };
+    const legacy = createHmac('sha256', 's3cret').update('tok').digest('hex');
+    assert.deepEqual(signing.out, [proof, proof, proof, legacy, legacy]);
+    // Anything else loads the API module on first use, once.
+    const config = { app_id: '1', permissions: ['read_group_content'] };
+    const request = { method: 'GET', path: '/1001/feed', node: 'group' };
+    const deciding = fresh(how, `return [api.validate(${JSON.stringify(config)}), api.compile(${JSON.stringify(config)}).evaluate(${JSON.stringify(request)}).toJSON()];`);
+    assert.deepEqual(deciding, { out: [esm.validate(config), esm.compile(config).evaluate(request).toJSON()], loaded: ['appgrant.cjs', 'signer.cjs'] });
+    assert.equal(deciding.out[1].operation, 'group.feed.read');
+  });
+}
+
+test("the API module's classes behave as themselves before and after it loads (lazy.cjs)", () => {
+  const checked = fresh('require', `
+    const { Integration, Gate } = api;
+    const seen = [typeof Integration, Object.keys(require.cache).some((f) => f.endsWith('appgrant.cjs'))];
+    const config = { app_id: '1', permissions: ['read_group_content'] };
+    const wp = new Integration(config, { app_secret: 's3cret' });
+    const restored = Integration.fromState(wp.exportState(), { app_secret: 's3cret' });
+    class Named extends Gate { get named() { return true; } }
+    const gate = new Named(config, { app_secret: 's3cret' });
+    let called;
+    try { Integration(config, { app_secret: 's3cret' }); } catch (e) { called = e instanceof TypeError; }
+    return [...seen, wp instanceof Integration, restored instanceof Integration, Integration.name, typeof Integration.prototype.issueToken,
+      'fromState' in Integration, gate instanceof Gate, gate instanceof Named, gate.named, typeof gate.handle, called];`);
+  assert.deepEqual(checked.out, ['function', false, true, true, 'Integration', 'function', true, true, true, true, 'function', true]);
 });

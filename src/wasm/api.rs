@@ -1,7 +1,5 @@
-//! The JavaScript face of appgrant: converts values in and out, nothing
-//! else. Every export takes `JsValue` and checks types itself, so a wrong
-//! argument becomes an `Error` with a stable `code` rather than a glue-level
-//! TypeError or a trap. The TypeScript declarations are written here by hand
+//! Everything of the JavaScript API but proof signing (`signer`). The
+//! TypeScript declarations of the whole API are written here by hand
 //! (`skip_typescript` everywhere) because they say more than wasm-bindgen can
 //! infer: the SPEC's JSON shapes, string unions of every code.
 
@@ -12,7 +10,6 @@ use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::catalog::{Node, OPERATIONS, PERMISSIONS};
 use crate::config::{parse_use, split_fields, Config};
@@ -28,14 +25,7 @@ use crate::wipe::{self, SecretJson};
 use crate::DenyReason;
 use zeroize::Zeroizing;
 
-type JsResult<T> = Result<T, JsValue>;
-
-fn throw(e: Error) -> JsValue {
-    let err = js_sys::Error::new(&e.message);
-    // Setting a property on a fresh Error cannot fail.
-    let _ = Reflect::set(&err, &"code".into(), &e.code.as_str().into());
-    err.into()
-}
+use super::{clock, string, throw, time, JsResult};
 
 fn unconvertible() -> JsValue {
     throw(Error::argument("the result could not be converted to JavaScript"))
@@ -87,33 +77,9 @@ fn secret_json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<SecretJson>
     parsed(&text, what).map(SecretJson::new).map_err(|m| throw(Error::new(code, m)))
 }
 
-/// String arguments are secrets, tokens or URLs that may carry one: wiped once read.
-fn string(v: &JsValue, what: &str) -> JsResult<Zeroizing<String>> {
-    v.as_string().map(Zeroizing::new).ok_or_else(|| throw(Error::argument(format!("{what} must be a string"))))
-}
-
 /// A secret string argument as the JSON value the core reads it as.
 fn secret_value(v: &JsValue, what: &str) -> JsResult<SecretJson> {
     Ok(SecretJson::new(Value::String(std::mem::take(&mut *string(v, what)?))))
-}
-
-fn clock() -> i64 {
-    (js_sys::Date::now() / 1000.0).floor() as i64
-}
-
-/// A time argument: Unix seconds or a `Date`; absent means now.
-fn time(v: &JsValue, what: &str) -> JsResult<i64> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(clock());
-    }
-    let seconds = if let Some(n) = v.as_f64() {
-        n
-    } else if let Some(d) = v.dyn_ref::<js_sys::Date>() {
-        d.get_time() / 1000.0
-    } else {
-        return Err(throw(Error::time(format!("{what} must be Unix seconds (a number) or a Date"))));
-    };
-    proof::seconds_from_f64(seconds).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
 }
 
 /// `opts`-style arguments: absent, or an object.
@@ -161,91 +127,6 @@ fn request(v: &JsValue) -> JsResult<Request> {
 
 fn config(v: &JsValue) -> JsResult<Config> {
     Config::from_json(&json(v, "config", ErrorCode::InvalidConfig)?).map_err(throw)
-}
-
-#[wasm_bindgen(js_name = appsecretProof, skip_typescript)]
-pub fn appsecret_proof(access_token: JsValue, app_secret: JsValue, at: JsValue) -> JsResult<JsValue> {
-    let signer = ProofSigner::new(app_secret)?;
-    signer.proof(access_token, at)
-}
-
-#[wasm_bindgen(js_name = legacyAppsecretProof, skip_typescript)]
-pub fn legacy_appsecret_proof(access_token: JsValue, app_secret: JsValue) -> JsResult<String> {
-    let token = string(&access_token, "accessToken")?;
-    let secret = string(&app_secret, "appSecret")?;
-    Ok(proof::legacy_appsecret_proof(&token, &secret))
-}
-
-/// A signer with the key schedule done once, for many proofs.
-#[wasm_bindgen(skip_typescript)]
-pub struct ProofSigner {
-    signer: proof::ProofSigner,
-    /// The signer with the last token of `__token` absorbed (js/fast.mjs
-    /// passes a token only when it changes).
-    token: Option<proof::KeptTokenSigner>,
-}
-
-/// The proof as hex text, for the fast paths of js/fast.mjs.
-fn hex_text(hex: &[u8; 64]) -> String {
-    hex.iter().map(|&b| char::from(b)).collect()
-}
-
-fn seconds(t: f64, what: &str) -> JsResult<i64> {
-    proof::seconds_from_f64(t).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
-}
-
-#[wasm_bindgen]
-impl ProofSigner {
-    #[wasm_bindgen(constructor)]
-    pub fn new(app_secret: JsValue) -> JsResult<ProofSigner> {
-        Ok(ProofSigner { signer: proof::ProofSigner::new(&string(&app_secret, "appSecret")?), token: None })
-    }
-
-    pub fn proof(&self, access_token: JsValue, at: JsValue) -> JsResult<JsValue> {
-        let token = string(&access_token, "accessToken")?;
-        to_js(&self.signer.proof(&token, time(&at, "time")?))
-    }
-
-    pub fn legacy(&self, access_token: JsValue) -> JsResult<String> {
-        Ok(self.signer.legacy(&string(&access_token, "accessToken")?))
-    }
-
-    /// Absorbs the token that the following `__sign` calls sign for.
-    #[wasm_bindgen(js_name = __token)]
-    pub fn set_token(&mut self, access_token: String) {
-        let access_token = Zeroizing::new(access_token);
-        self.token = Some(proof::KeptTokenSigner::new(self.signer.for_token(&access_token)));
-    }
-
-    /// The proof for the `__token` token at `at` (Unix seconds, floored).
-    #[wasm_bindgen(js_name = __sign)]
-    pub fn sign(&self, at: f64) -> JsResult<String> {
-        let signer = self.token.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
-        sign_hex(signer, at)
-    }
-
-    /// The proof for `access_token` at `at`, keeping nothing of the token.
-    #[wasm_bindgen(js_name = __signOnce)]
-    pub fn sign_once(&self, access_token: String, at: f64) -> JsResult<String> {
-        let access_token = Zeroizing::new(access_token);
-        // Not a `KeptTokenSigner`: flushing costs a SHA-256 block, and the
-        // signer's copies on the stack (SECURITY.md, memory it cannot reach)
-        // would stay all the same.
-        sign_hex(&self.signer.for_token(&access_token), at)
-    }
-}
-
-fn sign_hex(signer: &proof::TokenSigner, at: f64) -> JsResult<String> {
-    let at = seconds(at, "time")?;
-    let mut hex = [0u8; 64];
-    signer.proof_hex(at, &mut hex);
-    Ok(hex_text(&hex))
-}
-
-/// The wasm instance's memory, so that tools can watch its size.
-#[wasm_bindgen(js_name = __memory, skip_typescript)]
-pub fn memory() -> JsValue {
-    wasm_bindgen::memory()
 }
 
 /// The names behind the numbers the fast paths return: reasons (and their
