@@ -4,7 +4,7 @@
 // URL), so the same file runs in Node 20, Deno, Bun, workerd and browsers.
 //
 // tools/build-pkg.mjs copies this file into the package as clients.js (ES module, beside the
-// web glue) and derives clients.cjs from it (CommonJS, beside the Node glue): keep to one
+// web glues) and derives a CommonJS twin of it in index.cjs (beside the Node glues): keep to one
 // `import { … } from './appgrant.js';` line (and one from './signer.js') and `export function`
 // declarations.
 import { Gate, signRequest, validate } from './appgrant.js';

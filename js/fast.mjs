@@ -15,9 +15,9 @@
 // is the one the decision had), and JSON.stringify sees it through toJSON.
 //
 // Proofs are signed by the small signer module; a process that only signs never loads the API
-// module in Node (lazy.cjs). tools/build-pkg.mjs copies this file into the package as fast.js
-// (beside the web glues) and derives fast.cjs from it; the entries export these names instead of
-// the glue's.
+// module in Node (index.cjs loads it on first use). tools/build-pkg.mjs copies this file into the
+// package as fast.js (beside the web glues) and derives a CommonJS twin of it in index.cjs; the
+// entries export these names instead of the glue's.
 import { ProofSigner as GlueProofSigner, appsecretProof as glueAppsecretProof } from './signer.js';
 import { compile as glueCompile, evaluate as glueEvaluate, __tables } from './appgrant.js';
 

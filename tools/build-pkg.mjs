@@ -9,13 +9,13 @@
 // pick how each runtime obtains the wasm so that the API is ready as soon as the import resolves:
 //   index.mjs    Node import:  re-exports index.cjs, so import and require share one instance
 //   index.cjs    Node require: the signer's glue (signer.cjs) at once, the API module's glue
-//                (appgrant.cjs) through lazy.cjs on first use, the fast paths and the clients
+//                (appgrant.cjs) on first use, the fast paths and the clients, in one file
 //   browser.mjs  browsers and the default: top-level await of both init()s, fetching by URL
 //   deno.mjs     Deno: `import source` gives each WebAssembly.Module without read permission
 //   workerd.mjs  Cloudflare workerd: a .wasm import is a WebAssembly.Module; nothing is fetched
 // The clients (js/clients.mjs: preRequest, signedFetch, createGate, ...) are plain JavaScript over
-// the API: clients.js beside the web glues, clients.cjs (derived) beside the nodejs glues, and every
-// entry re-exports them. js/fast.mjs is built the same way (fast.js, fast.cjs): it replaces some of
+// the API: clients.js beside the web glues, and a CommonJS twin derived into index.cjs; every entry
+// re-exports them. js/fast.mjs is built the same way (fast.js, and a twin in index.cjs): it replaces some of
 // the glue's exports (ProofSigner, appsecretProof, compile, evaluate) with versions that pass the
 // core primitives only, and the entries export those instead of the glue's.
 // js/cli.mjs is the `appgrant` command (cli.mjs in the package).
@@ -68,11 +68,9 @@ const initWith = (comment, importWasm, api) =>
   `import { initSync } from './appgrant.js';\nimport { initSync as initSigner } from './signer.js';\n\n` +
   `initSync({ module: wasmModule });\ninitSigner({ module: signerModule });\n\n${reexports(api, 'js')}`;
 
-// `api` lists the names each module gives: { glue, signer, fast, clients }. The Node entries reach
-// the API module's glue through lazy.cjs.
-const FROM = { glue: { js: './appgrant.js', cjs: './lazy.cjs' }, signer: { js: './signer.js', cjs: './signer.cjs' } };
-const from = (module, ext) => FROM[module]?.[ext] ?? `./${module}.${ext}`;
-const reexports = (api, ext) => Object.entries(api).map(([module, names]) => reexport(names, from(module, ext))).join('');
+// `api` lists the names each module gives: { glue, signer, fast, clients }.
+const FROM = { glue: './appgrant.js', signer: './signer.js' };
+const reexports = (api, ext) => Object.entries(api).map(([module, names]) => reexport(names, FROM[module] ?? `./${module}.${ext}`)).join('');
 
 const ENTRIES = {
   'index.mjs': (api) =>
@@ -81,14 +79,6 @@ const ENTRIES = {
     `// CommonJS module crosses into ES modules (each costs Node a separate read and parse; this\n` +
     `// cuts about 40% off a first import).\n` +
     reexport(Object.values(api).flat().sort(), './index.cjs'),
-  'index.cjs': (api) =>
-    `// Node.js \`require\`: the signer module at once, the API module on first use (lazy.cjs), the\n` +
-    `// fast paths and the clients built on them.\n'use strict';\n` +
-    Object.keys(api).map((module) => `const ${module} = require('${from(module, 'cjs')}');\n`).join('') +
-    '\n' +
-    Object.entries(api)
-      .flatMap(([module, names]) => names.map((n) => `exports.${n} = ${module}.${n};\n`))
-      .join(''),
   'browser.mjs': (api) =>
     `${typesHint}// Browsers (and any ES module runtime with fetch): compile the wasm modules next to this file\n` +
     `// once, before the importer runs, so the API is usable right after \`import\`.\n` +
@@ -110,21 +100,24 @@ const ENTRIES = {
     ),
 };
 
-// lazy.cjs: the API module's glue for Node's `require`, compiled on first use. Its wasm is ten
-// times the signer's, and a client that only signs never needs it. Every export of the glue gets
-// a stand-in: a function that loads and calls, or a class (a Proxy) that loads and constructs;
-// `instanceof`, statics and prototypes reach the real class, so objects the glue makes match it.
-function lazyModule(glue) {
-  const stand = Object.keys(glue).sort().map((name) => {
-    const value = glue[name];
+// index.cjs, Node's `require`, is one file: each further CommonJS file costs a fresh process a
+// resolve, a read and a compile (about 0.3 ms here). The signer's glue is required at once. The API
+// module's glue (appgrant.cjs) is required on first use: its wasm is ten times the signer's, and a
+// client that only signs never needs it. Until then each of its exports has a stand-in: a function
+// that loads and calls, or a class (a Proxy) that loads and constructs; `instanceof`, statics and
+// prototypes reach the real class, so objects the glue makes match it. The fast paths and the
+// clients follow, each in its own function scope, reaching the glues through `glue` and `signer`.
+function nodeEntry(api, apiGlue, modules) {
+  const scope = (name, body, names) => `\nconst ${name} = (() => {\n${body.trim()}\n\nreturn { ${names.join(', ')} };\n})();\n`;
+  const glueNames = Object.keys(apiGlue).sort();
+  const standIns = glueNames.map((name) => {
+    const value = apiGlue[name];
     if (typeof value !== 'function') fail(`the nodejs glue exports ${name}, which is no function or class`);
     return /^class\b/.test(Function.prototype.toString.call(value))
-      ? `exports.${name} = lazyClass('${name}');\n`
-      : `exports.${name} = function ${name}(...args) {\n  return load().${name}(...args);\n};\n`;
+      ? `const ${name} = lazyClass('${name}');`
+      : `function ${name}(...args) {\n  return load().${name}(...args);\n}`;
   });
-  return `// Generated by tools/build-pkg.mjs: the API module's glue (appgrant.cjs), loaded on first use.
-'use strict';
-let api;
+  const lazy = `let api;
 const load = () => (api ??= require('./appgrant.cjs'));
 
 function lazyClass(name) {
@@ -138,7 +131,18 @@ function lazyClass(name) {
   return proxy;
 }
 
-${stand.join('')}`;
+${standIns.join('\n')}`;
+  return (
+    `// Node.js \`require\`: the signer module at once, the API module on first use, the fast paths and\n` +
+    `// the clients built on them (generated by tools/build-pkg.mjs).\n'use strict';\n` +
+    `const signer = require('./signer.cjs');\n` +
+    scope('glue', lazy, glueNames) +
+    modules.map((m) => scope(m.name, m.cjs, m.names)).join('') +
+    '\n' +
+    Object.entries(api)
+      .flatMap(([module, names]) => names.map((n) => `exports.${n} = ${module}.${n};\n`))
+      .join('')
+  );
 }
 
 // js/clients.mjs and js/fast.mjs are written once, as ES modules. Their CommonJS twins differ only
@@ -154,12 +158,10 @@ function jsModule(name) {
   }
   const exported = /^export (?=(?:async )?(?:function|class) (\w+))/gm;
   const names = [...source.matchAll(exported)].map((m) => m[1]).sort();
-  const required = (bindings, module) =>
-    `const {${bindings.replace(/\b(\w+) as (\w+)\b/g, '$1: $2')}} = require('${from(module === 'appgrant' ? 'glue' : 'signer', 'cjs')}');`;
-  const body = source.replace(importLine, (_, bindings, module) => required(bindings, module)).replace(exported, '');
-  if (/^(?:import|export)\b/m.test(body)) fail(`${file} may only export \`function\` and \`class\` declarations (the CommonJS twin is derived from it)`);
-  const cjs = `'use strict';\n${body}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`;
-  return { names, esm: source, cjs };
+  const local = (bindings, module) => `const {${bindings.replace(/\b(\w+) as (\w+)\b/g, '$1: $2')}} = ${module === 'appgrant' ? 'glue' : 'signer'};`;
+  const cjs = source.replace(importLine, (_, bindings, module) => local(bindings, module)).replace(exported, '');
+  if (/^(?:import|export)\b/m.test(cjs)) fail(`${file} may only export \`function\` and \`class\` declarations (the CommonJS twin is derived from it)`);
+  return { name, names, esm: source, cjs };
 }
 
 const nodeGlue = (file) => createRequire(import.meta.url)(file);
@@ -217,14 +219,10 @@ if (api.includes('Symbol.dispose')) api = `/// <reference lib="esnext.disposable
 writeFileSync(join(staging, 'index.d.ts'), api);
 writeFileSync(join(staging, 'index.d.cts'), api);
 const apiGlue = nodeGlue(join(staging, 'appgrant.cjs'));
-writeFileSync(join(staging, 'lazy.cjs'), lazyModule(apiGlue));
 
 const client = jsModule('clients');
 const fast = jsModule('fast');
-for (const [name, module] of [['clients', client], ['fast', fast]]) {
-  writeFileSync(join(staging, `${name}.js`), module.esm);
-  writeFileSync(join(staging, `${name}.cjs`), module.cjs);
-}
+for (const module of [client, fast]) writeFileSync(join(staging, `${module.name}.js`), module.esm);
 writeFileSync(join(staging, 'cli.mjs'), readFileSync(join(repo, 'js/cli.mjs'), 'utf8'), { mode: 0o755 });
 const glueNames = publicNames(apiGlue);
 if (glueNames.length === 0) fail('the wasm exports nothing to JavaScript (no #[wasm_bindgen] items?)');
@@ -244,6 +242,7 @@ const exported = {
   clients: client.names,
 };
 for (const [file, make] of Object.entries(ENTRIES)) writeFileSync(join(staging, file), make(exported));
+writeFileSync(join(staging, 'index.cjs'), nodeEntry(exported, apiGlue, [fast, client]));
 const names = [...exported.glue, ...exported.signer, ...exported.fast];
 const required = Object.keys(nodeGlue(join(staging, 'index.cjs'))).sort();
 if (required.join() !== [...names, ...client.names].sort().join()) fail(`index.cjs exports ${required.join(', ')}`);

@@ -111,7 +111,7 @@ for (const how of ['require', 'import']) {
   });
 }
 
-test("the API module's classes behave as themselves before and after it loads (lazy.cjs)", () => {
+test("the API module's classes behave as themselves before and after it loads (index.cjs's stand-ins)", () => {
   const checked = fresh('require', `
     const { Integration, Gate } = api;
     const seen = [typeof Integration, Object.keys(require.cache).some((f) => f.endsWith('appgrant.cjs'))];

@@ -274,7 +274,7 @@ const inHashBlock = (memory, at, value, end) => at + value.length <= end && [0x7
 
 test('no copy of a secret or a token is left in wasm memory once its objects are dropped', () => {
   // The instances the package's Node entries use (index.mjs re-exports index.cjs, which signs in
-  // the signer module and reaches the API module through lazy.cjs): both memories are scanned.
+  // the signer module and loads the API module on first use): both memories are scanned.
   const load = createRequire(import.meta.url);
   const memories = ['appgrant', 'signer'].map((name) => ({ name, glue: load(join(pkgDir, `${name}.cjs`)), end: stackEnd(`${name}_bg.wasm`) }));
   // Memory is scanned right after each flow: a later flow's allocations would overwrite (and so
