@@ -35,23 +35,46 @@ const timeNumber = (time) => (typeof time === 'number' ? time : time == null ? n
 // The core has refused any time that is no Unix seconds (invalid_time) before this is reached.
 const proofAt = (appsecret_proof, at) => ({ appsecret_proof, appsecret_time: Math.floor(at) + 0 });
 
-/** A signer with the key schedule done once; the last token is kept absorbed in the core. */
+// Signs for a core signer, token after token. The core keeps the whole 64-byte blocks of the last
+// token absorbed (hash chaining values, no byte of the token); this keeps the token itself, to
+// know when it changes and to pass the rest of it with each proof.
+class TokenCache {
+  #core;
+  #token;
+  #cut = 0;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  sign(accessToken, at) {
+    if (accessToken !== this.#token) {
+      this.#cut = this.#core.__token(accessToken);
+      this.#token = accessToken;
+    }
+    return proofAt(this.#core.__sign(this.#cut === 0 ? accessToken : accessToken.slice(this.#cut), at), at);
+  }
+
+  free() {
+    this.#token = undefined;
+    this.#core.free();
+  }
+}
+
+/** A signer with the key schedule done once; the last token's whole blocks stay absorbed. */
 export class ProofSigner {
   #glue;
-  #token;
+  #tokens;
 
   constructor(appSecret) {
     this.#glue = new GlueProofSigner(appSecret);
+    this.#tokens = new TokenCache(this.#glue);
   }
 
   proof(accessToken, time) {
     const at = timeNumber(time);
     if (typeof accessToken !== 'string' || at === undefined) return this.#glue.proof(accessToken, time);
-    if (accessToken !== this.#token) {
-      this.#glue.__token(accessToken);
-      this.#token = accessToken;
-    }
-    return proofAt(this.#glue.__sign(at), at);
+    return this.#tokens.sign(accessToken, at);
   }
 
   legacy(accessToken) {
@@ -59,17 +82,17 @@ export class ProofSigner {
   }
 
   free() {
-    this.#token = undefined;
-    this.#glue.free();
+    this.#tokens.free();
   }
 }
 if (Symbol.dispose) ProofSigner.prototype[Symbol.dispose] = ProofSigner.prototype.free;
 
-// The signer of the last secret appsecretProof was given: a client signs call after call with one
-// secret, and its key schedule is two of the seven SHA-256 blocks of a proof. The signer holds the
-// keyed HMAC state (what any proof leaves in wasm memory), never the secret itself, and nothing
-// of the token; a call with another secret frees it. Recognising the secret keeps a reference to
-// the caller's string, which lives in the JavaScript heap either way (SECURITY.md).
+// The signer of the last secret appsecretProof was given, and its last token: a client signs call
+// after call with one secret and one token, and the key schedule and the token's whole blocks are
+// most of the SHA-256 blocks of a proof. The core holds the keyed HMAC state (what any proof leaves
+// in wasm memory) and the token's chaining values, never the secret or a byte of the token; a call
+// with another secret frees it. Recognising the secret and the token keeps a reference to the
+// caller's strings, which live in the JavaScript heap either way (SECURITY.md).
 let last;
 
 export function appsecretProof(accessToken, appSecret, time) {
@@ -78,11 +101,11 @@ export function appsecretProof(accessToken, appSecret, time) {
     return glueAppsecretProof(accessToken, appSecret, time);
   }
   if (last?.secret !== appSecret) {
-    const signer = new GlueProofSigner(appSecret);
-    last?.signer.free();
-    last = { secret: appSecret, signer };
+    const tokens = new TokenCache(new GlueProofSigner(appSecret));
+    last?.tokens.free();
+    last = { secret: appSecret, tokens };
   }
-  return proofAt(last.signer.__signOnce(accessToken, at), at);
+  return last.tokens.sign(accessToken, at);
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_.]+$/;

@@ -23,6 +23,7 @@ pub mod evaluate;
 pub mod form;
 pub mod gate;
 pub mod ip;
+pub mod mac;
 pub mod proof;
 pub mod reason;
 pub mod request;

@@ -8,13 +8,12 @@
 
 use std::fmt;
 
-use hmac::digest::Key;
-use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, Zeroizing};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 use crate::form;
+use crate::mac::{Chain, Hasher, Key};
 use crate::wipe::Text;
 use crate::{DenyReason, Error, Result};
 
@@ -41,8 +40,6 @@ const MAX_TIME_DIGITS: usize = 16;
 /// reads (first or last) would decide what is checked.
 const SIGNED_KEYS: [&str; 3] = ["access_token", "appsecret_proof", "appsecret_time"];
 
-type HmacSha256 = Hmac<Sha256>;
-
 /// A proof and the time it was made for, as sent to the Graph API.
 /// Not a secret: it travels in the query string next to the token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,10 +49,10 @@ pub struct Proof {
 }
 
 /// Makes and checks proofs for one app secret. The HMAC key schedule is done
-/// once in `new`; each proof clones the keyed state.
+/// once in `new`; each proof continues from the keyed chains.
 #[derive(Clone)]
 pub struct ProofSigner {
-    mac: HmacSha256,
+    key: Key,
 }
 
 impl fmt::Debug for ProofSigner {
@@ -67,10 +64,14 @@ impl fmt::Debug for ProofSigner {
 
 /// A signer with one access token and its `|` already absorbed: a client
 /// signs many calls with the same token, and each proof then hashes only
-/// its time (the token's full 64-byte blocks are done once).
+/// its time (the token's full 64-byte blocks are done once). It holds the
+/// token's last partial block, wiped when it drops, on the heap: moving the
+/// signer (into a cache, say) then moves a pointer, not a copy of the block
+/// that nothing would wipe.
 #[derive(Clone)]
 pub struct TokenSigner {
-    mac: HmacSha256,
+    key: Key,
+    inner: Box<Hasher>,
 }
 
 impl fmt::Debug for TokenSigner {
@@ -89,48 +90,32 @@ impl TokenSigner {
 
     /// Step 7 of [`ProofSigner::verify`], for a signer of `received`'s token.
     pub fn verify(&self, received: &Received<'_>) -> std::result::Result<(), DenyReason> {
-        let mut mac = self.mac.clone();
-        mac.update(Decimal::new(received.time).as_bytes());
-        // `verify_slice` compares in constant time: how long a wrong proof
-        // takes to refuse says nothing about how many of its bytes were right.
-        mac.verify_slice(&received.tag).map_err(|_| DenyReason::ProofMismatch)
+        // Compared in constant time: how long a wrong proof takes to refuse
+        // says nothing about how many of its bytes were right.
+        let same: bool = self.tag(received.time).ct_eq(&received.tag).into();
+        same.then_some(()).ok_or(DenyReason::ProofMismatch)
     }
 
     /// The proof for `time` as 64 lower-case hex digits, written into `out`.
     pub fn proof_hex(&self, time: i64, out: &mut [u8; 64]) {
-        let mut mac = self.mac.clone();
-        mac.update(Decimal::new(time).as_bytes());
-        hex_into(&mac.finalize().into_bytes(), out);
+        hex_into(&self.tag(time), out);
+    }
+
+    fn tag(&self, time: i64) -> [u8; 32] {
+        let mut inner = Hasher::clone(&self.inner);
+        inner.update(Decimal::new(time).as_bytes());
+        self.key.tag(&mut inner)
     }
 }
 
-/// A `TokenSigner` kept between calls (js/fast.mjs signs many proofs for
-/// one token). Per-call signers live on the stack; this one stays on the
-/// heap until replaced, and its HMAC buffer holds the token's last partial
-/// block as written. The hmac crate offers no way to wipe its state, but
-/// absorbing a block of zeros leaves only zeros in that buffer: done on drop.
-pub struct KeptTokenSigner(TokenSigner);
-
-impl KeptTokenSigner {
-    pub fn new(signer: TokenSigner) -> KeptTokenSigner {
-        KeptTokenSigner(signer)
-    }
-}
-
-impl std::ops::Deref for KeptTokenSigner {
-    type Target = TokenSigner;
-    fn deref(&self) -> &TokenSigner {
-        &self.0
-    }
-}
-
-impl Drop for KeptTokenSigner {
-    fn drop(&mut self) {
-        self.0.mac.update(&[0; 64]);
-        // The memory is freed next: without this the writes are dead stores
-        // the optimiser may remove.
-        std::hint::black_box(&mut self.0.mac);
-    }
+/// A token's whole 64-byte blocks absorbed into a signer's inner chain, and
+/// how much of the token that is: what a caller that keeps the token itself
+/// (js/fast.mjs) keeps in wasm memory between proofs. A chain holds no byte
+/// of the token; each proof passes the rest (fewer than 64 bytes).
+pub struct TokenPrefix {
+    chain: Chain,
+    /// Bytes of the token absorbed, a multiple of 64 that falls on a char boundary.
+    pub bytes: usize,
 }
 
 /// An `i64` written in decimal on the stack: proofs hash their time as
@@ -232,9 +217,7 @@ impl VerifyOptions {
 
 impl ProofSigner {
     pub fn new(app_secret: &str) -> ProofSigner {
-        ProofSigner {
-            mac: keyed_mac(app_secret.as_bytes()),
-        }
+        ProofSigner { key: Key::new(app_secret.as_bytes()) }
     }
 
     pub fn proof(&self, access_token: &str, time: i64) -> Proof {
@@ -243,18 +226,37 @@ impl ProofSigner {
 
     /// This signer with `access_token|` absorbed, for many proofs of one token.
     pub fn for_token(&self, access_token: &str) -> TokenSigner {
-        let mut mac = self.mac.clone();
-        mac.update(access_token.as_bytes());
-        mac.update(b"|");
-        TokenSigner { mac }
+        let mut inner = Box::new(self.key.inner().hasher());
+        inner.update(access_token.as_bytes());
+        inner.update(b"|");
+        TokenSigner { key: self.key.clone(), inner }
+    }
+
+    /// The whole blocks of `access_token` absorbed, for [`ProofSigner::proof_hex_after`].
+    pub fn token_prefix(&self, access_token: &str) -> TokenPrefix {
+        let whole = access_token.len() - access_token.len() % 64;
+        // A cut inside a UTF-8 sequence could not be matched by the caller's
+        // own slice of the token: step back a block at a time until it is not.
+        let bytes = (0..=whole / 64).rev().map(|n| n * 64).find(|&n| access_token.is_char_boundary(n)).unwrap_or(0);
+        let mut chain = self.key.inner().clone();
+        chain.absorb(access_token.as_bytes().get(..bytes).unwrap_or_default());
+        TokenPrefix { chain, bytes }
+    }
+
+    /// The proof for the token `prefix` began, whose remaining bytes are
+    /// `rest`, at `time`, as 64 lower-case hex digits written into `out`.
+    pub fn proof_hex_after(&self, prefix: &TokenPrefix, rest: &str, time: i64, out: &mut [u8; 64]) {
+        let mut inner = prefix.chain.hasher();
+        inner.update(rest.as_bytes());
+        inner.update(b"|");
+        inner.update(Decimal::new(time).as_bytes());
+        hex_into(&self.key.tag(&mut inner), out);
     }
 
     /// The classic proof without a time, `hex(HMAC(app_secret, access_token))`.
     /// It never expires, so `verify` does not accept it.
     pub fn legacy(&self, access_token: &str) -> String {
-        let mut mac = self.mac.clone();
-        mac.update(access_token.as_bytes());
-        hex_lower(&mac.finalize().into_bytes())
+        hex_lower(&self.key.mac(access_token.as_bytes()))
     }
 
     /// Checks a received proof. The first failing step decides:
@@ -485,28 +487,6 @@ fn hex_into(bytes: &[u8], out: &mut [u8; 64]) {
     }
 }
 
-/// HMAC-SHA256 with `key` absorbed.
-///
-/// Builds RFC 2104's block-sized key itself (a key longer than the 64-byte
-/// block is hashed first, then zero-padded) and hands it to the infallible
-/// `Mac::new`: `new_from_slice` does the same but returns a `Result` whose
-/// error cannot occur for HMAC, which this crate could only `unwrap`. RFC 4231
-/// cases 6 and 7 cover the hashed path. The local copies are wiped; the keyed
-/// state inside `Hmac` is not (the `hmac` crate offers no way to).
-fn keyed_mac(key: &[u8]) -> HmacSha256 {
-    let mut block = Key::<HmacSha256>::default();
-    let mut hashed = (key.len() > block.len()).then(|| Sha256::digest(key));
-    for (dst, src) in block.iter_mut().zip(hashed.as_deref().unwrap_or(key)) {
-        *dst = *src;
-    }
-    let mac = <HmacSha256 as Mac>::new(&block);
-    block.as_mut_slice().zeroize();
-    if let Some(hashed) = hashed.as_mut() {
-        hashed.as_mut_slice().zeroize();
-    }
-    mac
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,9 +501,7 @@ mod tests {
     const PROOF: &str = "4f560b4cf9cfdca0461e46d051f7f205fd3ade9b4aebf277ef20263b96981bbc";
 
     fn hmac_hex(key: &[u8], data: &[u8]) -> String {
-        let mut mac = keyed_mac(key);
-        mac.update(data);
-        hex_lower(&mac.finalize().into_bytes())
+        hex_lower(&Key::new(key).mac(data))
     }
 
     fn params<'a>(token: &'a str, proof: &'a str, time: TimeValue<'a>) -> ProofParams<'a> {
@@ -540,50 +518,6 @@ mod tests {
         opts: VerifyOptions,
     ) -> std::result::Result<(), DenyReason> {
         ProofSigner::new(SECRET).verify(&params(TOKEN, proof, time), &opts)
-    }
-
-    #[test]
-    fn hmac_core_matches_rfc_4231() {
-        let key_4: Vec<u8> = (1..=25).collect();
-        let cases: [(&[u8], &[u8], &str); 6] = [
-            (&[0x0b; 20], b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
-            (b"Jefe", b"what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
-            (&[0xaa; 20], &[0xdd; 50], "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
-            (&key_4, &[0xcd; 50], "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
-            (
-                &[0xaa; 131],
-                b"Test Using Larger Than Block-Size Key - Hash Key First",
-                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
-            ),
-            (
-                &[0xaa; 131],
-                b"This is a test using a larger than block-size key and a larger than block-size data. \
-                  The key needs to be hashed before being used by the HMAC algorithm.",
-                "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
-            ),
-        ];
-        for (i, (key, data, expected)) in cases.iter().enumerate() {
-            assert_eq!(hmac_hex(key, data), *expected, "case {i}");
-        }
-        // Case 5 publishes only the first 128 bits.
-        assert!(hmac_hex(&[0x0c; 20], b"Test With Truncation")
-            .starts_with("a3b6167473100ee06e0c796c2955552b"));
-    }
-
-    #[test]
-    fn block_key_matches_the_library_for_every_key_length() {
-        for len in 0..=200u8 {
-            let key: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37)).collect();
-            let mut ours = keyed_mac(&key);
-            let mut theirs = HmacSha256::new_from_slice(&key).unwrap();
-            ours.update(b"message");
-            theirs.update(b"message");
-            assert_eq!(
-                ours.finalize().into_bytes(),
-                theirs.finalize().into_bytes(),
-                "key length {len}"
-            );
-        }
     }
 
     #[test]
@@ -641,10 +575,35 @@ mod tests {
         assert_eq!(signer.clone().legacy(TOKEN), signer.legacy(TOKEN));
     }
 
+    fn after_prefix(signer: &ProofSigner, token: &str, time: i64) -> (TokenPrefix, String) {
+        let prefix = signer.token_prefix(token);
+        let mut hex = [0u8; 64];
+        signer.proof_hex_after(&prefix, token.get(prefix.bytes..).unwrap(), time, &mut hex);
+        (prefix, String::from_utf8(hex.to_vec()).unwrap())
+    }
+
     #[test]
-    fn a_kept_token_signer_signs_as_the_signer_it_keeps() {
-        let kept = KeptTokenSigner::new(ProofSigner::new(SECRET).for_token(TOKEN));
-        assert_eq!(kept.proof(TIME).appsecret_proof, PROOF);
+    fn a_token_prefix_signs_as_the_whole_token() {
+        let signer = ProofSigner::new(SECRET);
+        let (prefix, hex) = after_prefix(&signer, TOKEN, TIME);
+        assert_eq!((prefix.bytes, hex.as_str()), (0, PROOF));
+        for len in [63, 64, 65, 127, 128, 200, 1000] {
+            let token: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            let (prefix, hex) = after_prefix(&signer, &token, TIME);
+            assert_eq!(prefix.bytes, len - len % 64, "length {len}");
+            assert_eq!(hex, signer.proof(&token, TIME).appsecret_proof, "length {len}");
+        }
+        // `€` is 3 bytes: at 63..66 it straddles the block boundary at 64, and
+        // the cut steps back a block; later in the token it is absorbed whole.
+        for (token, bytes) in [
+            (format!("{}€{}", "a".repeat(63), "b".repeat(10)), 0),
+            (format!("{}€{}", "a".repeat(127), "b".repeat(10)), 64),
+            (format!("{}€{}", "a".repeat(63), "b".repeat(100)), 128),
+        ] {
+            let (prefix, hex) = after_prefix(&signer, &token, TIME);
+            assert_eq!(prefix.bytes, bytes, "{token}");
+            assert_eq!(hex, signer.proof(&token, TIME).appsecret_proof, "{token}");
+        }
     }
 
     #[test]

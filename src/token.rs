@@ -10,7 +10,6 @@ use std::fmt;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -20,7 +19,7 @@ use crate::evaluate::{Decision, Policy};
 use crate::request::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
-use crate::proof::{KeptTokenSigner, ProofSigner, TokenSigner};
+use crate::proof::{ProofSigner, TokenSigner};
 use crate::reason::GraphError;
 
 pub const ADMIN_CENTER_TOKEN_SECONDS: i64 = 7200;
@@ -72,7 +71,7 @@ fn is_sha256_hex(s: &str) -> bool {
 }
 
 pub fn sha256_hex(token: &str) -> String {
-    crate::proof::hex_lower(&Sha256::digest(token.as_bytes()))
+    crate::proof::hex_lower(&crate::mac::sha256(token.as_bytes()))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,7 +131,7 @@ pub struct Credentials {
 struct PreparedToken {
     token: Zeroizing<String>,
     sha256: String,
-    signer: KeptTokenSigner,
+    signer: TokenSigner,
 }
 
 /// What the checks of one request need of its access token.
@@ -187,7 +186,7 @@ impl Credentials {
 
 impl PreparedToken {
     fn new(signer: &ProofSigner, token: &str) -> PreparedToken {
-        PreparedToken { token: Zeroizing::new(token.to_owned()), sha256: sha256_hex(token), signer: KeptTokenSigner::new(signer.for_token(token)) }
+        PreparedToken { token: Zeroizing::new(token.to_owned()), sha256: sha256_hex(token), signer: signer.for_token(token) }
     }
 
     fn facts<R>(&self, f: impl FnOnce(TokenFacts<'_>) -> R) -> R {

@@ -61,6 +61,12 @@ fuzz_target!(|data: &[u8]| {
     let mut out = [0u8; 64];
     token_signer.proof_hex(time, &mut out);
     assert_eq!(&out[..], hex.as_bytes());
+    // The token's whole blocks absorbed once, the rest passed with the proof (js/fast.mjs).
+    let prefix = signer.token_prefix(token);
+    assert_eq!(prefix.bytes % 64, 0);
+    let rest = token.get(prefix.bytes..).expect("the prefix ends on a char boundary");
+    signer.proof_hex_after(&prefix, rest, time, &mut out);
+    assert_eq!(&out[..], hex.as_bytes());
     assert_ne!(signer.legacy(token), proof.appsecret_proof, "the legacy proof hashes no time");
 
     let time_text = time.to_string();

@@ -26,25 +26,17 @@ pub fn legacy_appsecret_proof(access_token: JsValue, app_secret: JsValue) -> JsR
 #[wasm_bindgen(skip_typescript)]
 pub struct ProofSigner {
     signer: proof::ProofSigner,
-    /// The signer with the last token of `__token` absorbed (js/fast.mjs
-    /// passes a token only when it changes).
-    token: Option<proof::KeptTokenSigner>,
-}
-
-/// The proof as hex text, for the fast paths of js/fast.mjs.
-fn hex_text(hex: &[u8; 64]) -> String {
-    hex.iter().map(|&b| char::from(b)).collect()
-}
-
-fn seconds(t: f64, what: &str) -> JsResult<i64> {
-    proof::seconds_from_f64(t).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
+    /// The whole blocks of the last token of `__token`: js/fast.mjs keeps the
+    /// token, passes it only when it changes, and passes the rest with each
+    /// `__sign`, so nothing of the token stays in wasm memory between calls.
+    prefix: Option<proof::TokenPrefix>,
 }
 
 #[wasm_bindgen]
 impl ProofSigner {
     #[wasm_bindgen(constructor)]
     pub fn new(app_secret: JsValue) -> JsResult<ProofSigner> {
-        Ok(ProofSigner { signer: proof::ProofSigner::new(&string(&app_secret, "appSecret")?), token: None })
+        Ok(ProofSigner { signer: proof::ProofSigner::new(&string(&app_secret, "appSecret")?), prefix: None })
     }
 
     pub fn proof(&self, access_token: JsValue, at: JsValue) -> JsResult<JsValue> {
@@ -56,36 +48,30 @@ impl ProofSigner {
         Ok(self.signer.legacy(&string(&access_token, "accessToken")?))
     }
 
-    /// Absorbs the token that the following `__sign` calls sign for.
+    /// Absorbs the whole blocks of the token the following `__sign` calls
+    /// sign for; returns how many UTF-16 code units of it that is, where the
+    /// caller's rest begins.
     #[wasm_bindgen(js_name = __token)]
-    pub fn set_token(&mut self, access_token: String) {
+    pub fn set_token(&mut self, access_token: String) -> f64 {
         let access_token = Zeroizing::new(access_token);
-        self.token = Some(proof::KeptTokenSigner::new(self.signer.for_token(&access_token)));
+        let prefix = self.signer.token_prefix(&access_token);
+        // A count of code units of a JS string is far below 2^53: exact as an f64.
+        let units = access_token.get(..prefix.bytes).map_or(0, |p| p.encode_utf16().count()) as f64;
+        self.prefix = Some(prefix);
+        units
     }
 
-    /// The proof for the `__token` token at `at` (Unix seconds, floored).
+    /// The proof at `at` (Unix seconds, floored) for the `__token` token,
+    /// given the rest of it.
     #[wasm_bindgen(js_name = __sign)]
-    pub fn sign(&self, at: f64) -> JsResult<String> {
-        let signer = self.token.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
-        sign_hex(signer, at)
+    pub fn sign(&self, rest: String, at: f64) -> JsResult<String> {
+        let rest = Zeroizing::new(rest);
+        let prefix = self.prefix.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
+        let at = proof::seconds_from_f64(at).map_err(|e| throw(Error::time(format!("time: {}", e.message))))?;
+        let mut hex = [0u8; 64];
+        self.signer.proof_hex_after(prefix, &rest, at, &mut hex);
+        Ok(hex.iter().map(|&b| char::from(b)).collect())
     }
-
-    /// The proof for `access_token` at `at`, keeping nothing of the token.
-    #[wasm_bindgen(js_name = __signOnce)]
-    pub fn sign_once(&self, access_token: String, at: f64) -> JsResult<String> {
-        let access_token = Zeroizing::new(access_token);
-        // Not a `KeptTokenSigner`: flushing costs a SHA-256 block, and the
-        // signer's copies on the stack (SECURITY.md, memory it cannot reach)
-        // would stay all the same.
-        sign_hex(&self.signer.for_token(&access_token), at)
-    }
-}
-
-fn sign_hex(signer: &proof::TokenSigner, at: f64) -> JsResult<String> {
-    let at = seconds(at, "time")?;
-    let mut hex = [0u8; 64];
-    signer.proof_hex(at, &mut hex);
-    Ok(hex_text(&hex))
 }
 
 /// `{ appsecret_proof, appsecret_time }` as a plain object.
