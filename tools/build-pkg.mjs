@@ -74,11 +74,12 @@ const reexports = (api, ext) => Object.entries(api).map(([module, names]) => ree
 
 const ENTRIES = {
   'index.mjs': (api) =>
-    `${typesHint}// Node.js \`import\`: the CommonJS glues load the wasm synchronously; sharing them keeps one\n` +
-    `// instance (and one set of classes) when a process both imports and requires appgrant. One\n` +
-    `// CommonJS module crosses into ES modules (each costs Node a separate read and parse; this\n` +
-    `// cuts about 40% off a first import).\n` +
-    reexport(Object.values(api).flat().sort(), './index.cjs'),
+    `${typesHint}// Node.js \`import\`: the CommonJS glues load the wasm synchronously; sharing index.cjs keeps one\n` +
+    `// instance (and one set of classes) when a process both imports and requires appgrant. Its\n` +
+    `// exports are read off the required module: an \`export ... from './index.cjs'\` would have Node\n` +
+    `// lex all of index.cjs for its export names first, a few milliseconds of a first import.\n` +
+    `import { createRequire } from 'node:module';\n\n` +
+    `export const { ${Object.values(api).flat().sort().join(', ')} } = createRequire(import.meta.url)('./index.cjs');\n`,
   'browser.mjs': (api) =>
     `${typesHint}// Browsers (and any ES module runtime with fetch): compile the wasm modules next to this file\n` +
     `// once, before the importer runs, so the API is usable right after \`import\`.\n` +

@@ -67,7 +67,7 @@ test('every ES module entry re-exports the same names', () => {
   const entries = targets(manifest.exports['.']).filter((file) => file.endsWith('.mjs'));
   assert.ok(entries.length >= 4, entries.join(', '));
   for (const file of entries) {
-    const names = [...read(file).matchAll(/^export \{([^}]*)\} from/gm)].flatMap((m) => m[1].split(',').map((s) => s.trim()));
+    const names = [...read(file).matchAll(/^export (?:const )?\{([^}]*)\} (?:from|=)/gm)].flatMap((m) => m[1].split(',').map((s) => s.trim()));
     assert.deepEqual(names.sort(), apiNames, file);
   }
 });
