@@ -344,12 +344,16 @@ pub fn seconds_from_f64(t: f64) -> Result<i64> {
         ));
     }
     if t < 0.0 {
-        // serde_json writes the number: core's float formatting would add
-        // 15 KB to the wasm for this one message.
-        let shown = serde_json::Number::from_f64(t).map_or_else(|| "the time".into(), |n| n.to_string());
-        return Err(Error::time(format!(
-            "{shown} is negative; expected Unix seconds since 1970"
-        )));
+        // A whole number is shown (a sign slip, usually); a fraction is not:
+        // float formatting, core's or serde_json's, would be a tenth of the
+        // signer module for this one message.
+        let mut message: String = if t.fract() == 0.0 && t > -MAX_SAFE_INTEGER {
+            Decimal::new(t as i64).as_bytes().iter().map(|&b| char::from(b)).collect()
+        } else {
+            "a fraction below zero".into()
+        };
+        message.push_str(" is negative; expected Unix seconds since 1970");
+        return Err(Error::time(message));
     }
     let t = t.floor();
     if t > MAX_SECONDS {
@@ -638,8 +642,9 @@ mod tests {
             (f64::NAN, "NaN"),
             (f64::INFINITY, "infinite"),
             (f64::NEG_INFINITY, "infinite"),
-            (-1.0, "negative"),
-            (-0.5, "negative"),
+            (-1.0, "-1 is negative"),
+            (-1.764e9, "-1764000000 is negative"),
+            (-0.5, "a fraction below zero is negative"),
             (253_402_300_800.0, "milliseconds"),
             (1_764_000_000_000.0, "milliseconds"),
             (f64::MAX, "milliseconds"),
