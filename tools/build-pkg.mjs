@@ -3,7 +3,7 @@
 //   node tools/build-pkg.mjs [path/to/api.wasm [path/to/signer.wasm]]
 //
 // The crate builds two wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm) and the
-// signer module (signer_bg.wasm, proof signing only, a tenth of the size). For each, wasm-bindgen's
+// signer module (signer_bg.wasm, proof signing only, a seventh of the size). For each, wasm-bindgen's
 // `web` (ES module) and `nodejs` (CommonJS) glues are generated from the same input; they emit
 // byte-identical wasm, checked below, so both glues sit beside a single .wasm. Small entry files
 // pick how each runtime obtains the wasm so that the API is ready as soon as the import resolves:
@@ -103,7 +103,7 @@ const ENTRIES = {
 
 // index.cjs, Node's `require`, is one file: each further CommonJS file costs a fresh process a
 // resolve, a read and a compile (about 0.3 ms here). The signer's glue is required at once. The API
-// module's glue (appgrant.cjs) is required on first use: its wasm is ten times the signer's, and a
+// module's glue (appgrant.cjs) is required on first use: its wasm is seven times the signer's, and a
 // client that only signs never needs it. Until then each of its exports has a stand-in: a function
 // that loads and calls, or a class (a Proxy) that loads and constructs; `instanceof`, statics and
 // prototypes reach the real class, so objects the glue makes match it. The fast paths and the

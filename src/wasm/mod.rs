@@ -4,7 +4,7 @@
 //! TypeError or a trap.
 //!
 //! The crate builds two wasm modules. The signer module (`--no-default-features`)
-//! has only `signer`: a client that signs its calls loads about a tenth of the
+//! has only `signer`: a client that signs its calls loads a seventh of the
 //! code, which is what makes a first proof in a fresh process fast. The API
 //! module (the default feature `api`) has `signer` and `api`, everything else.
 
@@ -43,14 +43,19 @@ pub(crate) fn time(v: &JsValue, what: &str) -> JsResult<i64> {
     if v.is_undefined() || v.is_null() {
         return Ok(clock());
     }
-    let seconds = if let Some(n) = v.as_f64() {
+    let t = if let Some(n) = v.as_f64() {
         n
     } else if let Some(d) = v.dyn_ref::<js_sys::Date>() {
         d.get_time() / 1000.0
     } else {
         return Err(throw(Error::time(format!("{what} must be Unix seconds (a number) or a Date"))));
     };
-    proof::seconds_from_f64(seconds).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
+    seconds(t, what)
+}
+
+/// Whole Unix seconds from a number argument (floored).
+pub(crate) fn seconds(t: f64, what: &str) -> JsResult<i64> {
+    proof::seconds_from_f64(t).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
 }
 
 /// The wasm instance's memory, so that tools can watch its size.

@@ -5,7 +5,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{string, throw, time, JsResult};
+use super::{seconds, string, throw, time, JsResult};
 use crate::error::Error;
 use crate::proof;
 
@@ -67,7 +67,7 @@ impl ProofSigner {
     pub fn sign(&self, rest: String, at: f64) -> JsResult<String> {
         let rest = Zeroizing::new(rest);
         let prefix = self.prefix.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
-        let at = proof::seconds_from_f64(at).map_err(|e| throw(Error::time(format!("time: {}", e.message))))?;
+        let at = seconds(at, "time")?;
         let mut hex = [0u8; 64];
         self.signer.proof_hex_after(prefix, &rest, at, &mut hex);
         Ok(hex.iter().map(|&b| char::from(b)).collect())
