@@ -462,14 +462,14 @@ function report({ p, d, s, size, node, browser, mem }) {
     '',
     'appgrant ships two wasm modules built from the same crate: the signer module (proof signing only) and the API module (everything, signing included). ' +
       'In Node, `require` or `import` of appgrant loads the signer module at once and the API module on the first call that needs it (a decision, a validation, a gate), ' +
-      'so a client that only signs never loads it; browsers, Deno and workerd load both up front.',
+      'so a client that only signs never loads it; browsers, Deno and workerd load the API module alone, up front.',
     '',
   );
   const kb = (x) => `${fmtBytes(x.raw)} raw, ${fmtBytes(x.gzip)} gzip`;
   table(['.wasm (gzip -9)', 'appgrant', '@cedar-policy/cedar-wasm', 'cedar / appgrant (gzip)'], [
-    ['API module (appgrant_bg.wasm)', kb(size.api), kb(size.cedar), fmtRatio(size.cedar.gzip / size.api.gzip)],
-    ['signer module (signer_bg.wasm)', kb(size.signer), '', fmtRatio(size.cedar.gzip / size.signer.gzip)],
-    ['both', kb(size.both), '', fmtRatio(size.cedar.gzip / size.both.gzip)],
+    ['API module (appgrant_bg.wasm): browsers, Deno, workerd; Node on its first call that is no proof', kb(size.api), kb(size.cedar), fmtRatio(size.cedar.gzip / size.api.gzip)],
+    ['signer module (signer_bg.wasm): Node, a first proof', kb(size.signer), '', fmtRatio(size.cedar.gzip / size.signer.gzip)],
+    ['both: a Node process that signs and decides', kb(size.both), '', fmtRatio(size.cedar.gzip / size.both.gzip)],
   ]);
   table(['first answer', 'appgrant', 'node:crypto createHmac', '@cedar-policy/cedar-wasm', 'appgrant / node:crypto', 'cedar / appgrant'], [
     ...['require', 'import'].map((how) => [

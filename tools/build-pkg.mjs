@@ -2,16 +2,19 @@
 //
 //   node tools/build-pkg.mjs [path/to/api.wasm [path/to/signer.wasm]]
 //
-// The crate builds two wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm) and the
-// signer module (signer_bg.wasm, proof signing only, a seventh of the size). For each, wasm-bindgen's
-// `web` (ES module) and `nodejs` (CommonJS) glues are generated from the same input; they emit
-// byte-identical wasm, checked below, so both glues sit beside a single .wasm. Small entry files
-// pick how each runtime obtains the wasm so that the API is ready as soon as the import resolves:
-//   index.mjs    Node import:  re-exports index.cjs, so import and require share one instance
+// The crate builds two wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm, all of
+// it) and the signer module (signer_bg.wasm, proof signing only, a seventh of the size), which
+// exists for Node's start-up: a process that only signs never loads the API module. ES module
+// runtimes load the API module alone, and signer.js there re-exports its signing exports. The API
+// module's `web` (ES module) and `nodejs` (CommonJS) glues are generated from the same input; they
+// emit byte-identical wasm, checked below, so both glues sit beside a single .wasm. Small entry
+// files pick how each runtime obtains the wasm so that the API is ready as soon as the import
+// resolves:
+//   index.mjs    Node import:  the exports of index.cjs, so import and require share one instance
 //   index.cjs    Node require: the signer's glue (signer.cjs) at once, the API module's glue
 //                (appgrant.cjs) on first use, the fast paths and the clients, in one file
-//   browser.mjs  browsers and the default: top-level await of both init()s, fetching by URL
-//   deno.mjs     Deno: `import source` gives each WebAssembly.Module without read permission
+//   browser.mjs  browsers and the default: top-level await of init(), fetching the wasm by URL
+//   deno.mjs     Deno: `import source` gives a WebAssembly.Module without read permission
 //   workerd.mjs  Cloudflare workerd: a .wasm import is a WebAssembly.Module; nothing is fetched
 // The clients (js/clients.mjs: preRequest, signedFetch, createGate, ...) are plain JavaScript over
 // the API: clients.js beside the web glues, and a CommonJS twin derived into index.cjs; every entry
@@ -62,15 +65,21 @@ function bindgen(name, target, dir) {
 const reexport = (names, from) => `export { ${names.join(', ')} } from '${from}';\n`;
 const typesHint = '/* @ts-self-types="./index.d.ts" */\n';
 
-// Entries built around the ES module glues, each initialised once with its compiled module.
+// Entries built around the ES module glue, which must be initialised once with the compiled module.
 const initWith = (comment, importWasm, api) =>
-  `${typesHint}// ${comment}\n${importWasm('wasmModule', 'appgrant')}\n${importWasm('signerModule', 'signer')}\n` +
-  `import { initSync } from './appgrant.js';\nimport { initSync as initSigner } from './signer.js';\n\n` +
-  `initSync({ module: wasmModule });\ninitSigner({ module: signerModule });\n\n${reexports(api, 'js')}`;
+  `${typesHint}// ${comment}\n${importWasm}\nimport { initSync } from './appgrant.js';\n\n` +
+  `initSync({ module: wasmModule });\n\n${reexports(api, 'js')}`;
 
 // `api` lists the names each module gives: { glue, signer, fast, clients }.
-const FROM = { glue: './appgrant.js', signer: './signer.js' };
-const reexports = (api, ext) => Object.entries(api).map(([module, names]) => reexport(names, FROM[module] ?? `./${module}.${ext}`)).join('');
+const FROM = { glue: './appgrant.js', signer: './appgrant.js' };
+const reexports = (api, ext) => {
+  const byFile = new Map();
+  for (const [module, names] of Object.entries(api)) {
+    const file = FROM[module] ?? `./${module}.${ext}`;
+    byFile.set(file, [...(byFile.get(file) ?? []), ...names]);
+  }
+  return [...byFile].map(([file, names]) => reexport(names, file)).join('');
+};
 
 const ENTRIES = {
   'index.mjs': (api) =>
@@ -81,22 +90,21 @@ const ENTRIES = {
     `import { createRequire } from 'node:module';\n\n` +
     `export const { ${Object.values(api).flat().sort().join(', ')} } = createRequire(import.meta.url)('./index.cjs');\n`,
   'browser.mjs': (api) =>
-    `${typesHint}// Browsers (and any ES module runtime with fetch): compile the wasm modules next to this file\n` +
-    `// once, before the importer runs, so the API is usable right after \`import\`.\n` +
-    `import init from './appgrant.js';\nimport initSigner from './signer.js';\n\n` +
-    `await Promise.all([\n  init({ module_or_path: new URL('./appgrant_bg.wasm', import.meta.url) }),\n` +
-    `  initSigner({ module_or_path: new URL('./signer_bg.wasm', import.meta.url) }),\n]);\n\n` +
+    `${typesHint}// Browsers (and any ES module runtime with fetch): compile the wasm next to this file once,\n` +
+    `// before the importer runs, so the API is usable right after \`import\`.\n` +
+    `import init from './appgrant.js';\n\n` +
+    `await init({ module_or_path: new URL('./appgrant_bg.wasm', import.meta.url) });\n\n` +
     reexports(api, 'js'),
   'deno.mjs': (api) =>
     initWith(
-      'Deno: a source-phase import yields a compiled module without --allow-read or fetch.',
-      (binding, name) => `import source ${binding} from './${name}_bg.wasm';`,
+      'Deno: a source-phase import yields the compiled module without --allow-read or fetch.',
+      "import source wasmModule from './appgrant_bg.wasm';",
       api,
     ),
   'workerd.mjs': (api) =>
     initWith(
       'Cloudflare workerd (and wrangler): a .wasm module import is a WebAssembly.Module; workers may not fetch it.',
-      (binding, name) => `import ${binding} from './${name}_bg.wasm';`,
+      "import wasmModule from './appgrant_bg.wasm';",
       api,
     ),
 };
@@ -200,16 +208,17 @@ mkdirSync(staging, { recursive: true });
 // The glues are internal (the exports map reaches them only through the entries), so their
 // pointer to wasm-bindgen's own .d.ts is dropped along with that file.
 const glue = (file) => readFileSync(file, 'utf8').replace(/^\/\* @ts-self-types="[^"]*" \*\/\n+/, '');
-for (const name of Object.keys(inputs)) {
-  bindgen(name, 'web', join(work, name, 'web'));
-  bindgen(name, 'nodejs', join(work, name, 'node'));
-  const webWasm = readFileSync(join(work, name, `web/${name}_bg.wasm`));
-  const nodeWasm = readFileSync(join(work, name, `node/${name}_bg.wasm`));
-  if (!webWasm.equals(nodeWasm)) fail(`wasm-bindgen emitted different ${name} wasm for web and nodejs; one shared .wasm is impossible`);
-  copyFileSync(join(work, name, `web/${name}_bg.wasm`), join(staging, `${name}_bg.wasm`));
-  writeFileSync(join(staging, `${name}.js`), glue(join(work, name, `web/${name}.js`)));
-  writeFileSync(join(staging, `${name}.cjs`), glue(join(work, name, `node/${name}.js`)));
-}
+bindgen('appgrant', 'web', join(work, 'appgrant/web'));
+bindgen('appgrant', 'nodejs', join(work, 'appgrant/node'));
+const webWasm = readFileSync(join(work, 'appgrant/web/appgrant_bg.wasm'));
+const nodeWasm = readFileSync(join(work, 'appgrant/node/appgrant_bg.wasm'));
+if (!webWasm.equals(nodeWasm)) fail('wasm-bindgen emitted different wasm for web and nodejs; one shared .wasm is impossible');
+copyFileSync(join(work, 'appgrant/web/appgrant_bg.wasm'), join(staging, 'appgrant_bg.wasm'));
+writeFileSync(join(staging, 'appgrant.js'), glue(join(work, 'appgrant/web/appgrant.js')));
+writeFileSync(join(staging, 'appgrant.cjs'), glue(join(work, 'appgrant/node/appgrant.js')));
+bindgen('signer', 'nodejs', join(work, 'signer/node'));
+copyFileSync(join(work, 'signer/node/signer_bg.wasm'), join(staging, 'signer_bg.wasm'));
+writeFileSync(join(staging, 'signer.cjs'), glue(join(work, 'signer/node/signer.js')));
 // The API module's nodejs glue declares the whole API (no init/initSync; the signer's exports
 // are part of it); ESM and CJS get a copy each so that TypeScript's node16/nodenext resolution
 // sees the right module format for either.
@@ -230,6 +239,12 @@ if (glueNames.length === 0) fail('the wasm exports nothing to JavaScript (no #[w
 const signerNames = publicNames(nodeGlue(join(staging, 'signer.cjs')));
 const outside = signerNames.filter((n) => !glueNames.includes(n));
 if (signerNames.length === 0 || outside.length) fail(`the signer module must export a part of the API module's names, not [${signerNames.join(', ')}]`);
+writeFileSync(
+  join(staging, 'signer.js'),
+  `// ES module runtimes sign with the API module, which has the signer module's exports too: one\n` +
+    `// wasm module to fetch and compile. (Node's index.cjs loads the separate signer module.)\n` +
+    reexport(signerNames, './appgrant.js'),
+);
 const clash = client.names.filter((n) => glueNames.includes(n) || fast.names.includes(n));
 if (clash.length) fail(`js/clients.mjs exports names the API already has: ${clash.join(', ')}`);
 // The fast paths replace glue exports of the same name, whose TypeScript declarations they keep.

@@ -20,7 +20,6 @@ const gate :Workerd.Worker = (
     (name = "fast.js", esModule = embed "../../../node_modules/appgrant/fast.js"),
     (name = "clients.js", esModule = embed "../../../node_modules/appgrant/clients.js"),
     (name = "appgrant_bg.wasm", wasm = embed "../../../node_modules/appgrant/appgrant_bg.wasm"),
-    (name = "signer_bg.wasm", wasm = embed "../../../node_modules/appgrant/signer_bg.wasm"),
     (name = "config.json", json = embed "../config.json"),
     (name = "credentials.json", json = embed "../credentials.json"),
     (name = "directory.json", json = embed "../directory.json"),
