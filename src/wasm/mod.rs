@@ -4,9 +4,10 @@
 //! TypeError or a trap.
 //!
 //! The crate builds two wasm modules. The signer module (`--no-default-features`)
-//! has only `signer`: a client that signs its calls loads a seventh of the
-//! code, which is what makes a first proof in a fresh process fast. The API
-//! module (the default feature `api`) has `signer` and `api`, everything else.
+//! has only `signer`: in Node, a client that signs its calls loads a seventh of
+//! the code, which is what makes a first proof in a fresh process fast. The API
+//! module (the default feature `api`) has `signer` and `api`, everything; ES
+//! module runtimes load it alone.
 
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
