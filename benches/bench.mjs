@@ -295,7 +295,7 @@ function sizes() {
 // Node's own HMAC, loaded with Node.
 function nodeStartup() {
   log('start-up: fresh Node processes');
-  const runs = QUICK ? 3 : 11;
+  const runs = QUICK ? 3 : 21;
   const xs = {};
   for (let i = 0; i < runs; i++) {
     for (const how of ['require', 'import']) {

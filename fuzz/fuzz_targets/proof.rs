@@ -6,7 +6,8 @@
 //!
 //! Invariants beyond "no panic":
 //! - every way of making a proof (`appsecret_proof`, a signer, a token signer,
-//!   `proof_hex`) gives the same 64 lower-case hex digits;
+//!   `proof_hex`, a token's absorbed blocks and the rest) gives the same 64
+//!   lower-case hex digits, and they are the `hmac` crate's HMAC-SHA256;
 //! - `verify(proof(x))` passes at its own time and up to 300 s later, is
 //!   `proof_expired` at 301 s and `proof_future` a second early;
 //! - the proof in upper case, cut short, lengthened, or with one digit changed,
@@ -22,6 +23,7 @@
 use appgrant::form;
 use appgrant::proof::{appsecret_proof, seconds_from_f64, sign_url, ProofParams, ProofSigner, TimeValue, VerifyOptions};
 use appgrant::DenyReason;
+use hmac::{Hmac, Mac};
 use libfuzzer_sys::fuzz_target;
 
 const SIGNED_KEYS: [&str; 3] = ["access_token", "appsecret_proof", "appsecret_time"];
@@ -56,6 +58,13 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(hex.len(), 64);
     assert!(hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "{hex}");
     assert_eq!(appsecret_proof(token, secret, time), proof);
+    let oracle = |message: &str| {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+        mac.update(message.as_bytes());
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    assert_eq!(hex, oracle(&format!("{token}|{time}")), "the hmac crate's HMAC-SHA256");
+    assert_eq!(signer.legacy(token), oracle(token), "the legacy proof, by the hmac crate");
     let token_signer = signer.for_token(token);
     assert_eq!(token_signer.proof(time), proof);
     let mut out = [0u8; 64];
