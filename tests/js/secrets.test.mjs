@@ -264,8 +264,8 @@ function stackEnd(file) {
 }
 
 test('no copy of a secret or a token is left in wasm memory once its objects are dropped', () => {
-  // The instances the package's Node entries use (index.mjs re-exports index.cjs, which signs in
-  // the signer module and loads the API module on first use): both memories are scanned.
+  // The instances the package's Node entries use (index.mjs takes its exports from index.cjs,
+  // which signs in the signer module and loads the API module on first use): both are scanned.
   const load = createRequire(import.meta.url);
   const memories = ['appgrant', 'signer'].map((name) => ({ name, glue: load(join(pkgDir, `${name}.cjs`)), end: stackEnd(`${name}_bg.wasm`) }));
   // Memory is scanned right after each flow: a later flow's allocations would overwrite (and so
