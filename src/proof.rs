@@ -232,7 +232,7 @@ impl ProofSigner {
         TokenSigner { key: self.key.clone(), inner }
     }
 
-    /// The whole blocks of `access_token` absorbed, for [`ProofSigner::proof_hex_after`].
+    /// The whole blocks of `access_token` absorbed, for [`ProofSigner::proof_after`].
     pub fn token_prefix(&self, access_token: &str) -> TokenPrefix {
         let whole = access_token.len() - access_token.len() % 64;
         // A cut inside a UTF-8 sequence could not be matched by the caller's
@@ -243,14 +243,14 @@ impl ProofSigner {
         TokenPrefix { chain, bytes }
     }
 
-    /// The proof for the token `prefix` began, whose remaining bytes are
-    /// `rest`, at `time`, as 64 lower-case hex digits written into `out`.
-    pub fn proof_hex_after(&self, prefix: &TokenPrefix, rest: &str, time: i64, out: &mut [u8; 64]) {
+    /// The proof (64 lower-case hex digits) for the token `prefix` began,
+    /// whose remaining bytes are `rest`, at `time`.
+    pub fn proof_after(&self, prefix: &TokenPrefix, rest: &str, time: i64) -> String {
         let mut inner = prefix.chain.hasher();
         inner.update(rest.as_bytes());
         inner.update(b"|");
         inner.update(Decimal::new(time).as_bytes());
-        hex_into(&self.key.tag(&mut inner), out);
+        hex_lower(&self.key.tag(&mut inner))
     }
 
     /// The classic proof without a time, `hex(HMAC(app_secret, access_token))`.
@@ -581,9 +581,8 @@ mod tests {
 
     fn after_prefix(signer: &ProofSigner, token: &str, time: i64) -> (TokenPrefix, String) {
         let prefix = signer.token_prefix(token);
-        let mut hex = [0u8; 64];
-        signer.proof_hex_after(&prefix, token.get(prefix.bytes..).unwrap(), time, &mut hex);
-        (prefix, String::from_utf8(hex.to_vec()).unwrap())
+        let hex = signer.proof_after(&prefix, token.get(prefix.bytes..).unwrap(), time);
+        (prefix, hex)
     }
 
     #[test]

@@ -67,10 +67,7 @@ impl ProofSigner {
     pub fn sign(&self, rest: String, at: f64) -> JsResult<String> {
         let rest = Zeroizing::new(rest);
         let prefix = self.prefix.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
-        let at = seconds(at, "time")?;
-        let mut hex = [0u8; 64];
-        self.signer.proof_hex_after(prefix, &rest, at, &mut hex);
-        Ok(hex.iter().map(|&b| char::from(b)).collect())
+        Ok(self.signer.proof_after(prefix, &rest, seconds(at, "time")?))
     }
 }
 

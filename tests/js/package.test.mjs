@@ -2,7 +2,6 @@
 // `require` by name, and a manifest whose exports, types and files all exist.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { test } from 'node:test';
 import * as esm from 'appgrant';
 import { apiNames, assertProbe, manifest, pkgDir, repo } from '../runtime/harness.mjs';
 import { probe } from '../runtime/probe.mjs';
+import { hmacHex, timedProof } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const read = (file) => readFileSync(join(pkgDir, file), 'utf8');
@@ -100,8 +100,8 @@ for (const how of ['require', 'import']) {
       return [api.appsecretProof('tok', 's3cret', 1764000000), signer.proof('tok', 1764000000), signer.proof('tok', new Date(1764000000000)),
         signer.legacy('tok'), api.legacyAppsecretProof('tok', 's3cret')];`);
     assert.deepEqual(signing.loaded, ['signer.cjs']);
-    const proof = { appsecret_proof: createHmac('sha256', 's3cret').update('tok|1764000000').digest('hex'), appsecret_time: 1764000000 };
-    const legacy = createHmac('sha256', 's3cret').update('tok').digest('hex');
+    const proof = { appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 };
+    const legacy = hmacHex('s3cret', 'tok');
     assert.deepEqual(signing.out, [proof, proof, proof, legacy, legacy]);
     // Anything else loads the API module on first use, once.
     const config = { app_id: '1', permissions: ['read_group_content'] };
