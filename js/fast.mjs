@@ -1,6 +1,7 @@
 // The hot paths of the API, in front of the wasm glue: `ProofSigner`, `appsecretProof`,
 // `compile` (its `Policy`) and `evaluate` keep their names and behaviour, but read their arguments
-// in JavaScript and pass the wasm core only strings and numbers.
+// in JavaScript and pass the wasm core only strings and numbers (a Policy writes a request's
+// strings straight into wasm memory, see `Channel`).
 //
 // Why: the glue reads an object argument through JSON.stringify and serde_json (the only way a
 // cycle, a throwing getter or deep nesting cannot unwind through wasm frames), and returns
@@ -19,7 +20,7 @@
 // package as fast.js (beside the web glues) and derives a CommonJS twin of it in index.cjs; the
 // entries export these names instead of the glue's.
 import { ProofSigner as GlueProofSigner, appsecretProof as glueAppsecretProof } from './signer.js';
-import { compile as glueCompile, evaluate as glueEvaluate, __tables } from './appgrant.js';
+import { compile as glueCompile, evaluate as glueEvaluate, __tables, __memory } from './appgrant.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -124,8 +125,9 @@ function fieldText(fields) {
 }
 
 // The arguments of `__decide` for a plain request object whose every value has the type
-// `Request::from_json` accepts, or undefined to take the glue's path. JSON.stringify drops
-// undefined values and writes non-finite numbers as null, so those count as absent here too.
+// `Request::from_json` accepts, or undefined to take the glue's path: eight numbers, then the
+// eight strings (each may be undefined) that `Channel` writes into wasm memory. JSON.stringify
+// drops undefined values and writes non-finite numbers as null, so those count as absent here too.
 function decideArgs(request) {
   if (typeof request !== 'object' || request === null || Object.getPrototypeOf(request) !== Object.prototype) return undefined;
   let method, methodText, path, fields, sourceIp, token, proof, timeText, mentioned = false;
@@ -197,7 +199,7 @@ function decideArgs(request) {
   // costs as much as the rest of a permission-only decision.
   const timed = token !== undefined || proof !== undefined || timeText !== undefined || !Number.isNaN(timeNumber) || path.includes('?');
   const clock = Number.isNaN(now) && timed ? nowSeconds() : 0;
-  return [method, methodText, path, node, group, groupId, fields, sourceIp, token, proof, timeNumber, timeText, now, mentioned, thread, clock];
+  return [method, node, group, mentioned, thread, timeNumber, now, clock, methodText, path, groupId, fields, sourceIp, token, proof, timeText];
 }
 
 function readArgs(request) {
@@ -206,6 +208,67 @@ function readArgs(request) {
   } catch {
     // A getter or proxy threw: the glue's JSON reading turns that into a coded Error.
     return undefined;
+  }
+}
+
+const STRINGS = 8;
+const FIRST_STRING = 8;
+// What `__decide` returns for input it cannot read (then the glue's path says why).
+const UNREADABLE = 0xffffffff;
+const encoder = new TextEncoder();
+// The bytes of the API module's memory, looked up again once growth has detached them.
+let wasmBytes = new Uint8Array(0);
+const memoryBytes = () => (wasmBytes.byteLength === 0 ? (wasmBytes = new Uint8Array(__memory().buffer)) : wasmBytes);
+// Reused for the byte length of each string of one call.
+const lengths = new Int32Array(STRINGS);
+
+// `s` as UTF-8 into `bytes` from `at`, which has room for 3 bytes per UTF-16 unit; its length.
+function put(bytes, at, s) {
+  const n = s.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) break;
+    bytes[at + i] = c;
+  }
+  if (i === n) return n;
+  return i + encoder.encodeInto(s.slice(i), bytes.subarray(at + i, at + 3 * n)).written;
+}
+
+// A compiled Policy's fast path: the request's strings are written straight into the Policy's
+// input in wasm memory (`__input`), so that only numbers cross the call; the core wipes them once
+// read. Once the Policy is freed nothing is written: the input is then free heap memory.
+class Channel {
+  at = 0;
+  room = 0;
+
+  constructor(glue) {
+    this.glue = glue;
+  }
+
+  decide(a, explain) {
+    if (this.glue === undefined) throw coded('invalid_argument', 'this Policy was freed: compile the config again');
+    let need = 0;
+    for (let k = FIRST_STRING; k < FIRST_STRING + STRINGS; k++) if (a[k] !== undefined) need += 3 * a[k].length;
+    if (need > this.room) {
+      this.room = Math.max(need, 2 * this.room, 256);
+      this.at = this.glue.__input(this.room);
+    }
+    const bytes = memoryBytes();
+    let at = this.at;
+    for (let k = 0; k < STRINGS; k++) {
+      const s = a[FIRST_STRING + k];
+      const n = s === undefined ? -1 : put(bytes, at, s);
+      lengths[k] = n;
+      if (n > 0) at += n;
+    }
+    const l = lengths;
+    return this.glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], explain);
+  }
+
+  free() {
+    this.glue?.free();
+    this.glue = undefined;
   }
 }
 
@@ -223,7 +286,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  */
 class Decision {
   #trace;
-  #policy;
+  #channel;
   #args;
 
   constructor(allowed, reason, operation, permission, error) {
@@ -234,7 +297,7 @@ class Decision {
     this.error = error;
   }
 
-  static packed(code, policy, args) {
+  static packed(code, channel, args) {
     const t = tables();
     const reason = code & 0xff;
     const operation = (code >>> 8) & 0xff;
@@ -246,7 +309,7 @@ class Decision {
       permission === 0 ? null : t.permissions[permission - 1],
       reason === 0 ? null : { ...t.errors[reason - 1] },
     );
-    decision.#policy = policy;
+    decision.#channel = channel;
     decision.#args = args;
     return decision;
   }
@@ -260,20 +323,20 @@ class Decision {
   get trace() {
     if (this.#trace === undefined) {
       try {
-        this.#policy.__decide(...this.#args);
-        this.#trace = this.#policy.__trace().trace;
+        this.#channel.decide(this.#args, true);
+        this.#trace = this.#channel.glue.__trace().trace;
       } catch (e) {
         if (typeof e?.code === 'string') throw e;
         throw coded('invalid_argument', 'the Policy that made this decision was freed before its trace was read');
       }
-      this.#policy = this.#args = undefined;
+      this.#channel = this.#args = undefined;
     }
     return this.#trace;
   }
 
   set trace(trace) {
     this.#trace = trace;
-    this.#policy = this.#args = undefined;
+    this.#channel = this.#args = undefined;
   }
 
   toJSON() {
@@ -292,21 +355,23 @@ const MADE_BY_COMPILE = Symbol('compile');
 export class Policy {
   #glue;
 
+  #channel;
+
   constructor(key, glue) {
     if (key !== MADE_BY_COMPILE) throw coded('invalid_argument', 'a Policy is made by compile(config, credentials)');
     this.#glue = glue;
+    this.#channel = new Channel(glue);
   }
 
   evaluate(request) {
     const args = readArgs(request);
-    if (args === undefined) return Decision.plain(this.#glue.evaluate(request));
-    const a = args;
-    const code = this.#glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
-    return Decision.packed(code, this.#glue, args);
+    const code = args === undefined ? UNREADABLE : this.#channel.decide(args, false);
+    if (code === UNREADABLE) return Decision.plain(this.#glue.evaluate(request));
+    return Decision.packed(code, this.#channel, args);
   }
 
   free() {
-    this.#glue.free();
+    this.#channel.free();
   }
 }
 if (Symbol.dispose) Policy.prototype[Symbol.dispose] = Policy.prototype.free;

@@ -432,10 +432,18 @@ pub fn parse_thread(s: &str) -> Result<Thread> {
 /// Splits `scheme://host/path?query#fragment` into path and query; a full URL
 /// is accepted because users paste them.
 pub fn split_url(raw: &str) -> (&str, Option<&str>) {
+    // A path (the usual case) has no scheme: whatever `://` it holds comes after a `/`. One scan
+    // finds where it ends: the searches below cost a decision more than a whole path check.
+    if raw.starts_with('/') {
+        let end = raw.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(raw.len());
+        let (path, rest) = raw.split_at_checked(end).unwrap_or((raw, ""));
+        return match rest.strip_prefix('?') {
+            Some(query) => (path, Some(query.split_once('#').map_or(query, |(q, _)| q))),
+            None => (path, None),
+        };
+    }
     let without_fragment = raw.split_once('#').map_or(raw, |(before, _)| before);
-    // A path (the usual case) has no scheme: whatever `://` it holds comes after a `/`. It is
-    // tested first because a substring search costs a decision more than a whole path check.
-    let origin = if without_fragment.starts_with('/') { None } else { without_fragment.split_once("://") };
+    let origin = without_fragment.split_once("://");
     let without_origin = match origin {
         Some((scheme, rest)) if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) => {
             rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("/")
@@ -451,39 +459,68 @@ pub fn split_url(raw: &str) -> (&str, Option<&str>) {
 /// `/v18.0/`: a Graph API version prefix, ignored once.
 fn is_version(segment: &str) -> bool {
     let Some(rest) = segment.strip_prefix('v') else { return false };
-    let Some((major, minor)) = rest.split_once('.') else { return false };
+    let Some((major, minor)) = rest.split_at_checked(rest.bytes().position(|b| b == b'.').unwrap_or(rest.len())) else { return false };
     let digits = |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
-    digits(major, 3) && digits(minor, 2)
+    digits(major, 3) && minor.strip_prefix('.').is_some_and(|minor| digits(minor, 2))
 }
 
 /// The most segments an operation's path has; a longer path names nothing.
 pub const MAX_SEGMENTS: usize = 6;
 
 /// A readable path, held as one string: its segments after the version
-/// prefix, joined by `/`, with `/company` read as `/community`.
+/// prefix, joined by `/`, with `/company` read as `/community`. Where the
+/// segments end is found once, when it is read, not at each decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Target(String);
+pub struct Target {
+    text: String,
+    /// The end of each segment in `text`; each starts one past the end before.
+    ends: [usize; MAX_SEGMENTS],
+    /// How many segments there are; more than `MAX_SEGMENTS` are only counted.
+    count: usize,
+}
 
 impl Target {
+    /// `text` has no empty segment (`parse_path` refuses them), or is empty.
+    fn new(text: String) -> Target {
+        let mut ends = [0; MAX_SEGMENTS];
+        let mut count = 0;
+        let mut end_at = |end: usize| {
+            if let Some(slot) = ends.get_mut(count) {
+                *slot = end;
+            }
+            count += 1;
+        };
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'/' {
+                end_at(i);
+            }
+        }
+        if !text.is_empty() {
+            end_at(text.len());
+        }
+        Target { text, ends, count }
+    }
+
     pub fn segments(&self) -> impl Iterator<Item = &str> {
-        self.0.split('/').filter(|s| !s.is_empty())
+        self.text.split('/').filter(|s| !s.is_empty())
     }
 
     /// The segments in a fixed array, or `None` when there are more than any
     /// operation has.
     pub fn segment_array(&self) -> Option<([&str; MAX_SEGMENTS], usize)> {
+        let ends = self.ends.get(..self.count)?;
         let mut out = [""; MAX_SEGMENTS];
-        let mut len = 0;
-        for s in self.segments() {
-            *out.get_mut(len)? = s;
-            len += 1;
+        let mut start = 0;
+        for (slot, &end) in out.iter_mut().zip(ends) {
+            *slot = self.text.get(start..end).unwrap_or_default();
+            start = end + 1;
         }
-        Some((out, len))
+        Some((out, self.count))
     }
 
     /// `/a/b`, as messages show it.
     pub fn shown(&self) -> String {
-        format!("/{}", self.0)
+        format!("/{}", self.text)
     }
 }
 
@@ -501,16 +538,22 @@ pub fn parse_path(path: &str) -> std::result::Result<Target, String> {
         });
     }
     if !rest.is_empty() {
-        for (i, s) in rest.split('/').enumerate() {
-            match s {
-                "" => return Err(format!("empty path segment at position {}: `//` and a trailing `/` are refused", i + 1)),
-                "." | ".." => return Err(format!("`{s}` segments are refused, not resolved")),
+        // Byte by byte rather than with `split`: this runs for every decision.
+        let (mut start, mut position) = (0, 1);
+        for (end, b) in rest.bytes().chain([b'/']).enumerate() {
+            if b != b'/' {
+                continue;
+            }
+            match rest.get(start..end).unwrap_or_default() {
+                "" => return Err(format!("empty path segment at position {position}: `//` and a trailing `/` are refused")),
+                s @ ("." | "..") => return Err(format!("`{s}` segments are refused, not resolved")),
                 _ => {}
             }
+            (start, position) = (end + 1, position + 1);
         }
     }
-    let (first, after) = rest.split_once('/').unwrap_or((rest, ""));
-    let (first, after) = if is_version(first) { after.split_once('/').unwrap_or((after, "")) } else { (first, after) };
+    let (first, after) = first_segment(rest);
+    let (first, after) = if is_version(first) { first_segment(after) } else { (first, after) };
     // `/company` is the documented alternative name of `/community`.
     let first = if first == "company" { "community" } else { first };
     let mut text = String::with_capacity(first.len() + 1 + after.len());
@@ -519,16 +562,29 @@ pub fn parse_path(path: &str) -> std::result::Result<Target, String> {
         text.push('/');
         text.push_str(after);
     }
-    Ok(Target(text))
+    Ok(Target::new(text))
 }
 
-/// Object ids are decimal, or `<owner>_<post>` for posts.
+/// A path's first segment and what follows its `/`.
+fn first_segment(path: &str) -> (&str, &str) {
+    let end = path.bytes().position(|b| b == b'/').unwrap_or(path.len());
+    let (first, after) = path.split_at_checked(end).unwrap_or((path, ""));
+    (first, after.get(1..).unwrap_or_default())
+}
+
+/// Object ids are decimal, or `<owner>_<post>` for posts (each part 1 to
+/// 32 digits). One pass over the bytes: every segment of every request is
+/// asked, and a `split_once` costs more than the whole test.
 fn is_object_id(s: &str) -> bool {
-    let digits = |p: &str| !p.is_empty() && p.len() <= 32 && p.bytes().all(|b| b.is_ascii_digit());
-    match s.split_once('_') {
-        Some((a, b)) => digits(a) && digits(b),
-        None => digits(s),
+    let (mut run, mut parts) = (0usize, 1);
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' if run < 32 => run += 1,
+            b'_' if parts == 1 && run > 0 => (run, parts) = (0, 2),
+            _ => return false,
+        }
     }
+    run > 0
 }
 
 /// What a path template segment matches.
@@ -647,11 +703,10 @@ fn table() -> &'static RouteTable {
 
 impl RouteTable {
     /// The routes (positions in `routes`) a path of these segments may match, in catalog order.
-    fn candidates(&self, segments: &[&str]) -> &[usize] {
-        fn key<'s>(s: Option<&&'s str>) -> Option<&'s str> {
-            s.copied().filter(|s| !is_object_id(s))
-        }
-        let wanted = shape(segments.len(), key(segments.first()), key(segments.last()));
+    /// `ids` says which segments are object ids.
+    fn candidates(&self, segments: &[&str], ids: &[bool]) -> &[usize] {
+        let key = |i: usize| segments.get(i).copied().filter(|_| ids.get(i) == Some(&false));
+        let wanted = shape(segments.len(), key(0), key(segments.len().wrapping_sub(1)));
         match self.shapes.binary_search_by_key(&wanted, |(k, _)| *k) {
             Ok(at) => self.shapes.get(at).map(|(_, m)| m.as_slice()).unwrap_or_default(),
             Err(_) => &[],
@@ -684,6 +739,8 @@ pub struct Lookup<'s, 'a> {
     /// The routes the path matches, whatever their method: bit `i` is
     /// `routes[i]`. Computed once, so each question below is a few bit tests.
     by_path: u64,
+    /// The routes of `by_path` with the request's method.
+    by_method: u64,
     /// Where the path's `{id}` is (the same segment for every matching route).
     id: Option<&'a str>,
 }
@@ -701,15 +758,19 @@ impl<'s, 'a> Lookup<'s, 'a> {
         for (slot, s) in ids.iter_mut().zip(segments) {
             *slot = is_object_id(s);
         }
-        let mut by_path = 0;
+        let (mut by_path, mut by_method) = (0, 0);
         let mut id = None;
-        for &i in table.candidates(segments) {
-            if let Some(found) = table.routes.get(i).and_then(|r| r.matches(segments, &ids)) {
+        for &i in table.candidates(segments, &ids) {
+            let Some(route) = table.routes.get(i) else { continue };
+            if let Some(found) = route.matches(segments, &ids) {
                 by_path |= route_bit(i);
+                if route.operation.method.eq_ignore_ascii_case(method) {
+                    by_method |= route_bit(i);
+                }
                 id = id.or(found);
             }
         }
-        Lookup { method, segments, node, directory, by_path, id }
+        Lookup { method, segments, node, directory, by_path, by_method, id }
     }
 
     /// The routes of a mask, in catalog order.
@@ -733,10 +794,6 @@ impl<'s, 'a> Lookup<'s, 'a> {
         self.routes(mask).filter(|(_, r)| keep(r.operation)).fold(0, |m, (i, _)| m | route_bit(i))
     }
 
-    fn by_method(&self) -> u64 {
-        self.filtered(self.by_path, |o| o.method.eq_ignore_ascii_case(self.method))
-    }
-
     /// The node the `{id}` has: the request's word, then the directory's.
     fn typed(&self) -> Option<Node> {
         self.node.or_else(|| self.id.and_then(|i| self.directory.node_of(i)))
@@ -752,7 +809,7 @@ impl<'s, 'a> Lookup<'s, 'a> {
     /// directory, type a bare `{id}`; without either, several candidates are
     /// ambiguous.
     pub fn resolve(&self) -> Resolution<'a> {
-        let by_method = self.by_method();
+        let by_method = self.by_method;
         let chosen = self.chosen(by_method);
         let mut routes = self.routes(chosen);
         match (routes.next(), routes.next()) {
@@ -766,7 +823,7 @@ impl<'s, 'a> Lookup<'s, 'a> {
 
     /// The operations an ambiguous path could name.
     pub fn candidates(&self) -> Vec<&'static str> {
-        self.routes(self.chosen(self.by_method())).map(|(_, r)| r.operation.id).collect()
+        self.routes(self.chosen(self.by_method)).map(|(_, r)| r.operation.id).collect()
     }
 
     /// `METHOD /a/b` as messages show it: the path without its query
@@ -1062,12 +1119,28 @@ mod tests {
                 }).map(|o| o.id).collect();
                 let directory = Directory::default();
                 let lookup = Lookup::new(method, &segments, None, &directory);
-                let by_table: Vec<&str> = lookup.routes(lookup.by_method()).map(|(_, r)| r.operation.id).collect();
+                let by_table: Vec<&str> = lookup.routes(lookup.by_method).map(|(_, r)| r.operation.id).collect();
                 prop_assert_eq!(&by_table, &plain);
                 match lookup.resolve() {
                     Resolution::Found { route, .. } => prop_assert_eq!(vec![route.operation.id], plain),
                     Resolution::Ambiguous { .. } => prop_assert!(plain.len() > 1),
                     Resolution::Unknown(_) => prop_assert!(plain.is_empty()),
+                }
+            }
+
+            /// The byte loops read ids and URLs as the plain definitions do.
+            #[test]
+            fn ids_and_urls_read_as_defined(s in "[0-9_a]{0,40}|[0-9]{30,34}(_[0-9]{30,34})?", url in "[/a-z]{0,3}(:/)?[/a-z?#=]{0,12}") {
+                let digits = |p: &str| !p.is_empty() && p.len() <= 32 && p.bytes().all(|b| b.is_ascii_digit());
+                let plain = match s.split_once('_') {
+                    Some((a, b)) => digits(a) && digits(b),
+                    None => digits(&s),
+                };
+                prop_assert_eq!(is_object_id(&s), plain, "{}", s);
+                let without_fragment = url.split_once('#').map_or(url.as_str(), |(before, _)| before);
+                if without_fragment.starts_with('/') {
+                    let plain = without_fragment.split_once('?').map_or((without_fragment, None), |(p, q)| (p, Some(q)));
+                    prop_assert_eq!(split_url(&url), plain, "{}", url);
                 }
             }
 

@@ -23,7 +23,7 @@ use crate::token::{self, Credentials, TokenForm};
 use crate::validate;
 use crate::wipe::{self, SecretJson};
 use crate::DenyReason;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::{clock, string, throw, time, JsResult};
 
@@ -302,8 +302,12 @@ pub fn evaluate(config_value: JsValue, request_value: JsValue, credentials: JsVa
 pub struct Policy {
     policy: evaluate::Policy,
     credentials: Option<Credentials>,
-    /// The request of the last `__decide`, and its clock, for `__trace`.
-    last: Option<(Request, i64)>,
+    /// The strings of a fast-path request, which js/fast.mjs writes here (see
+    /// `__input`): one copy into wasm memory instead of an allocation and a
+    /// free across the boundary for each string. Wiped once read.
+    input: Vec<u8>,
+    /// The decision, with its trace, that `__decide` was asked to explain.
+    explained: Option<evaluate::Decision>,
     /// The directory of fast-path requests, which give none: one empty
     /// directory shared by all of them.
     no_directory: Rc<Directory>,
@@ -322,52 +326,112 @@ fn packed(verdict: evaluate::Verdict) -> u32 {
     reason | code(verdict.operation) << 8 | code(verdict.permission) << 16
 }
 
+/// What `__decide` returns when the input is not what js/fast.mjs writes
+/// (a length past the input, text that is not UTF-8, a `now` that is no
+/// time): the caller then asks the glue's path, which says why.
+const UNREADABLE: u32 = u32::MAX;
+
+/// The strings of a fast-path request, in `Policy::input`.
+struct Input<'i> {
+    bytes: &'i [u8],
+    at: usize,
+}
+
+impl Input<'_> {
+    /// The next string, of `len` bytes; absent when `len` is negative.
+    fn next(&mut self, len: i32) -> Result<Option<String>, ()> {
+        let Ok(len) = usize::try_from(len) else { return Ok(None) };
+        let end = self.at.checked_add(len).ok_or(())?;
+        let text = self.bytes.get(self.at..end).and_then(|b| std::str::from_utf8(b).ok()).ok_or(())?;
+        self.at = end;
+        Ok(Some(text.to_string()))
+    }
+}
+
 #[wasm_bindgen]
 impl Policy {
     pub fn evaluate(&self, request_value: JsValue) -> JsResult<JsValue> {
         to_js(&self.policy.evaluate(&request(&request_value)?, self.credentials.as_ref(), clock()))
     }
 
+    /// Room for `len` bytes of request strings, at the address returned. It
+    /// stays there until the next call of this; js/fast.mjs writes the
+    /// strings of a request into it before each `__decide`.
+    #[wasm_bindgen(js_name = __input)]
+    pub fn input(&mut self, len: u32) -> u32 {
+        self.input.zeroize();
+        self.input.resize(usize::try_from(len).unwrap_or(0), 0);
+        u32::try_from(self.input.as_ptr() as usize).unwrap_or(0)
+    }
+
     /// The fast path of js/fast.mjs: a request read in JavaScript and passed
     /// as primitives (each already of the type `Request::from_json` would
-    /// accept), decided without a trace. `method`, `node` and `thread` are
-    /// 1 + their index in `__tables` (0: absent; a method outside the table
-    /// comes as `method_text`); `group` says whether `group_id` was absent (0),
-    /// null (1) or given (2); NaN stands for an absent number. The request
-    /// is kept for `__trace`.
+    /// accept), its strings in `input` one after another, each given by its
+    /// length in bytes (negative: absent), and decided without a trace unless
+    /// `explain` (then `__trace` has the decision). `method`, `node` and
+    /// `thread` are 1 + their index in `__tables` (0: absent; a method outside
+    /// the table comes as text); `group` says whether `group_id` was absent
+    /// (0), null (1) or given (2); NaN stands for an absent number.
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = __decide)]
     pub fn decide(
         &mut self,
         method: u32,
-        method_text: Option<String>,
-        path: String,
         node: u32,
         group: u32,
-        group_id: Option<String>,
-        fields: Option<String>,
-        source_ip: Option<String>,
-        access_token: Option<String>,
-        appsecret_proof: Option<String>,
-        time_number: f64,
-        time_text: Option<String>,
-        now: f64,
         mentioned: bool,
         thread: u32,
+        time_number: f64,
+        now: f64,
         clock: f64,
-    ) -> JsResult<u32> {
-        let now = if now.is_nan() { None } else { Some(proof::seconds_from_f64(now).map_err(throw)?) };
+        method_len: i32,
+        path_len: i32,
+        group_len: i32,
+        fields_len: i32,
+        ip_len: i32,
+        token_len: i32,
+        proof_len: i32,
+        time_len: i32,
+        explain: bool,
+    ) -> u32 {
+        let lengths = [method_len, path_len, group_len, fields_len, ip_len, token_len, proof_len, time_len];
+        let read = self.read(method, node, group, mentioned, thread, time_number, now, lengths);
+        let used = self.input.len().min(lengths.iter().map(|&l| usize::try_from(l).unwrap_or(0)).sum());
+        if let Some(written) = self.input.get_mut(..used) {
+            written.zeroize();
+        }
+        let Ok(request) = read else { return UNREADABLE };
+        let clock = clock as i64;
+        if explain {
+            let decision = self.policy.evaluate(&request, self.credentials.as_ref(), clock);
+            self.explained = Some(decision);
+            return 0;
+        }
+        packed(self.policy.decide(&request, self.credentials.as_ref(), clock))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read(&self, method: u32, node: u32, group: u32, mentioned: bool, thread: u32, time_number: f64, now: f64, lengths: [i32; 8]) -> Result<Request, ()> {
+        let [method_len, path_len, group_len, fields_len, ip_len, token_len, proof_len, time_len] = lengths;
+        let mut input = Input { bytes: &self.input, at: 0 };
         let index = |i: u32| usize::try_from(i).ok().and_then(|i| i.checked_sub(1));
-        let appsecret_time = match time_text {
+        let method_text = input.next(method_len)?;
+        let method = match index(method).and_then(|i| METHODS.get(i)) {
+            Some(known) => Cow::Borrowed(*known),
+            None => Cow::Owned(method_text.ok_or(())?),
+        };
+        let path = input.next(path_len)?.ok_or(())?;
+        let group_id = input.next(group_len)?;
+        let fields = input.next(fields_len)?;
+        let source_ip = input.next(ip_len)?;
+        let access_token = input.next(token_len)?;
+        let appsecret_proof = input.next(proof_len)?;
+        let appsecret_time = match input.next(time_len)? {
             Some(text) => Some(TimeParam::Text(text)),
             None if time_number.is_nan() => None,
             None => Some(TimeParam::Number(time_number)),
         };
-        let method = match index(method).and_then(|i| METHODS.get(i)) {
-            Some(known) => Cow::Borrowed(*known),
-            None => Cow::Owned(method_text.unwrap_or_default()),
-        };
-        let request = Request::new(Parts {
+        Ok(Request::new(Parts {
             method,
             path,
             node: index(node).and_then(|i| Node::ALL.get(i).copied()),
@@ -381,30 +445,28 @@ impl Policy {
             access_token,
             appsecret_proof,
             appsecret_time,
-            now,
+            now: if now.is_nan() { None } else { Some(proof::seconds_from_f64(now).map_err(|_| ())?) },
             mentioned,
             thread: index(thread).and_then(|i| [Thread::Direct, Thread::Group].get(i).copied()),
             target_user: None,
             directory: Rc::clone(&self.no_directory),
-        });
-        let clock = clock as i64;
-        let verdict = self.policy.decide(&request, self.credentials.as_ref(), clock);
-        self.last = Some((request, clock));
-        Ok(packed(verdict))
+        }))
     }
 
-    /// The full decision, with its trace, of the last `__decide`.
+    /// The decision, with its trace, that the last `__decide` explained.
     #[wasm_bindgen(js_name = __trace)]
-    pub fn trace(&self) -> JsResult<JsValue> {
-        let (request, clock) = self.last.as_ref().ok_or_else(|| throw(Error::argument("no request was decided")))?;
-        to_js(&self.policy.evaluate(request, self.credentials.as_ref(), *clock))
+    pub fn trace(&mut self) -> JsResult<JsValue> {
+        to_js(&self.explained.take().ok_or_else(|| throw(Error::argument("no decision was explained")))?)
     }
 }
 
 #[wasm_bindgen(skip_typescript)]
 pub fn compile(config_value: JsValue, credentials: JsValue) -> JsResult<Policy> {
-    Ok(Policy { policy: evaluate::Policy::new(config(&config_value)?), credentials: optional_credentials(&credentials)?,
-        last: None,
+    Ok(Policy {
+        policy: evaluate::Policy::new(config(&config_value)?),
+        credentials: optional_credentials(&credentials)?,
+        input: Vec::new(),
+        explained: None,
         no_directory: Rc::default(),
     })
 }

@@ -71,6 +71,13 @@ describe('Policy.evaluate (fast path) decides as evaluate()', () => {
       { ...base, group_id: null, mentioned: null, thread: null },
       { method: 'POST', path: '/55/password_reset', target_user: { claimed: true, active: false } },
       Object.assign(Object.create(null), base),
+      // Strings the fast path writes into wasm memory as UTF-8 itself: past ASCII, and longer
+      // than the room it has so far.
+      { ...base, path: '/1001/f\u00e9ed' },
+      { ...base, method: 'G\u00c9T' },
+      { method: 'GET', path: '/1001_55', group_id: 'gr\u00fcppe\u{1f600}' },
+      { ...base, path: `/1001/feed?fields=${'\u20ac'.repeat(400)}` },
+      { ...base, path: `/${'1'.repeat(5000)}/feed` },
     ];
     for (const r of odd) assert.deepEqual(plain(policy.evaluate(r)), plain(evaluate(CONFIG, r)), JSON.stringify(r));
     const bad = [
@@ -85,6 +92,17 @@ describe('Policy.evaluate (fast path) decides as evaluate()', () => {
       assert.equal(fast.code, slow.code);
       assert.equal(fast.message, slow.message);
     }
+  });
+
+  test('a freed Policy refuses with a code and writes nothing into the freed memory', () => {
+    const policy = compile(CONFIG);
+    const request = { method: 'GET', path: '/1001/feed', node: 'group' };
+    policy.evaluate(request);
+    policy.free();
+    for (let i = 0; i < 3; i++) assert.throws(() => policy.evaluate(request), (e) => e.code === 'invalid_argument');
+    const other = compile(CONFIG);
+    assert.deepEqual(plain(other.evaluate(request)), plain(evaluate(CONFIG, request)), 'the heap is intact');
+    other.free();
   });
 
   test('the trace of a decision whose Policy was freed is a coded error, not a crash', () => {
