@@ -246,13 +246,19 @@ class Channel {
     this.glue = glue;
   }
 
-  decide(a, explain) {
+  // The Policy's glue object, which must not be used once freed.
+  live() {
     if (this.glue === undefined) throw coded('invalid_argument', 'this Policy was freed: compile the config again');
+    return this.glue;
+  }
+
+  decide(a, explain) {
+    const glue = this.live();
     let need = 0;
     for (let k = FIRST_STRING; k < FIRST_STRING + STRINGS; k++) if (a[k] !== undefined) need += 3 * a[k].length;
     if (need > this.room) {
       this.room = Math.max(need, 2 * this.room, 256);
-      this.at = this.glue.__input(this.room);
+      this.at = glue.__input(this.room);
     }
     const bytes = memoryBytes();
     let at = this.at;
@@ -263,7 +269,7 @@ class Channel {
       if (n > 0) at += n;
     }
     const l = lengths;
-    return this.glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], explain);
+    return glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], explain);
   }
 
   free() {
@@ -324,7 +330,7 @@ class Decision {
     if (this.#trace === undefined) {
       try {
         this.#channel.decide(this.#args, true);
-        this.#trace = this.#channel.glue.__trace().trace;
+        this.#trace = this.#channel.live().__trace().trace;
       } catch (e) {
         if (typeof e?.code === 'string') throw e;
         throw coded('invalid_argument', 'the Policy that made this decision was freed before its trace was read');
@@ -353,20 +359,17 @@ const MADE_BY_COMPILE = Symbol('compile');
 
 /** A config compiled once, with its credentials, for many decisions. */
 export class Policy {
-  #glue;
-
   #channel;
 
   constructor(key, glue) {
     if (key !== MADE_BY_COMPILE) throw coded('invalid_argument', 'a Policy is made by compile(config, credentials)');
-    this.#glue = glue;
     this.#channel = new Channel(glue);
   }
 
   evaluate(request) {
     const args = readArgs(request);
     const code = args === undefined ? UNREADABLE : this.#channel.decide(args, false);
-    if (code === UNREADABLE) return Decision.plain(this.#glue.evaluate(request));
+    if (code === UNREADABLE) return Decision.plain(this.#channel.live().evaluate(request));
     return Decision.packed(code, this.#channel, args);
   }
 

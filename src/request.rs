@@ -459,9 +459,9 @@ pub fn split_url(raw: &str) -> (&str, Option<&str>) {
 /// `/v18.0/`: a Graph API version prefix, ignored once.
 fn is_version(segment: &str) -> bool {
     let Some(rest) = segment.strip_prefix('v') else { return false };
-    let Some((major, minor)) = rest.split_at_checked(rest.bytes().position(|b| b == b'.').unwrap_or(rest.len())) else { return false };
+    let Some((major, minor)) = split_at_byte(rest, b'.') else { return false };
     let digits = |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
-    digits(major, 3) && minor.strip_prefix('.').is_some_and(|minor| digits(minor, 2))
+    digits(major, 3) && digits(minor, 2)
 }
 
 /// The most segments an operation's path has; a longer path names nothing.
@@ -552,6 +552,7 @@ pub fn parse_path(path: &str) -> std::result::Result<Target, String> {
             (start, position) = (end + 1, position + 1);
         }
     }
+    let first_segment = |p| split_at_byte(p, b'/').unwrap_or((p, ""));
     let (first, after) = first_segment(rest);
     let (first, after) = if is_version(first) { first_segment(after) } else { (first, after) };
     // `/company` is the documented alternative name of `/community`.
@@ -565,11 +566,11 @@ pub fn parse_path(path: &str) -> std::result::Result<Target, String> {
     Ok(Target::new(text))
 }
 
-/// A path's first segment and what follows its `/`.
-fn first_segment(path: &str) -> (&str, &str) {
-    let end = path.bytes().position(|b| b == b'/').unwrap_or(path.len());
-    let (first, after) = path.split_at_checked(end).unwrap_or((path, ""));
-    (first, after.get(1..).unwrap_or_default())
+/// `split_once` for an ASCII byte, as a plain loop: a `split_once` on a
+/// request's path costs more than the rest of reading it.
+fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == byte)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
 /// Object ids are decimal, or `<owner>_<post>` for posts (each part 1 to

@@ -100,6 +100,8 @@ describe('Policy.evaluate (fast path) decides as evaluate()', () => {
     policy.evaluate(request);
     policy.free();
     for (let i = 0; i < 3; i++) assert.throws(() => policy.evaluate(request), (e) => e.code === 'invalid_argument');
+    // A request the fast path does not read is refused the same way.
+    assert.throws(() => policy.evaluate({ ...request, directory: { groups: ['1001'] } }), (e) => e.code === 'invalid_argument');
     const other = compile(CONFIG);
     assert.deepEqual(plain(other.evaluate(request)), plain(evaluate(CONFIG, request)), 'the heap is intact');
     other.free();
