@@ -53,11 +53,50 @@ function cargoPackage() {
   return pkg;
 }
 
+// wasm-bindgen returns a Result or a string through multi-value results when the module's
+// `target_features` section says multivalue is used, which it always does: Rust's prebuilt std
+// declares it, and `-C target-feature=-multivalue` cannot take that back. V8 (Node 20) compiles a
+// JS-to-wasm wrapper for every export signature with several results when it compiles the module,
+// about 0.15 ms each: a millisecond of a first proof in a fresh process, and of the API module's
+// compile. Marked disallowed ('-'), the feature makes wasm-bindgen return through memory instead.
+// LLVM itself emits no multi-value functions for Rust's wasm32 ABI, so the claim stays true.
+function withoutMultiValue(name) {
+  const wasm = Buffer.from(readFileSync(inputs[name]));
+  const u32 = (at) => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = wasm[at.pos++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  let marked = false;
+  for (const at = { pos: 8 }; at.pos < wasm.length && !marked; ) {
+    const id = wasm[at.pos++];
+    const end = u32(at) + at.pos;
+    const nameLength = id === 0 ? u32(at) : 0;
+    if (id === 0 && wasm.toString('latin1', at.pos, (at.pos += nameLength)) === 'target_features') {
+      for (let n = u32(at); n > 0; n--) {
+        const prefix = at.pos++;
+        const length = u32(at);
+        if (wasm.toString('latin1', at.pos, at.pos + length) === 'multivalue') (wasm[prefix] = 0x2d), (marked = true);
+        at.pos += length;
+      }
+    }
+    at.pos = end;
+  }
+  if (!marked) fail(`${inputs[name]} declares no multivalue target feature to take back (did the toolchain change?)`);
+  mkdirSync(work, { recursive: true });
+  const file = join(work, `${name}.wasm`);
+  writeFileSync(file, wasm);
+  return file;
+}
+
 function bindgen(name, target, dir) {
   rmSync(dir, { recursive: true, force: true });
   execFileSync(
     'wasm-bindgen',
-    ['--target', target, '--out-dir', dir, '--out-name', name, '--remove-name-section', '--remove-producers-section', inputs[name]],
+    ['--target', target, '--out-dir', dir, '--out-name', name, '--remove-name-section', '--remove-producers-section', withoutMultiValue(name)],
     { stdio: 'inherit' },
   );
 }
