@@ -111,7 +111,8 @@ export function appsecretProof(accessToken, appSecret, time) {
 
 const FIELD_NAME = /^[A-Za-z0-9_.]+$/;
 // The glue passes a string to wasm as UTF-8, a lone surrogate as U+FFFD; JSON.stringify keeps it
-// escaped and serde_json refuses it. Such a string takes the glue's path, so both paths agree.
+// escaped and serde_json refuses it. A request with such a string takes the glue's path (`put`
+// finds it), so both paths agree.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const wellFormed = typeof ''.isWellFormed === 'function' ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
 
@@ -135,7 +136,6 @@ function decideArgs(request) {
   for (const key in request) {
     const v = request[key];
     if (v === undefined) continue;
-    if (typeof v === 'string' && !wellFormed(v)) return undefined;
     switch (key) {
       case 'method':
         if (typeof v !== 'string') return undefined;
@@ -212,6 +212,8 @@ function readArgs(request) {
 }
 
 const STRINGS = 8;
+// What `put` returns for a string with a lone surrogate.
+const ILL_FORMED = -2;
 const FIRST_STRING = 8;
 // What `__decide` returns for input it cannot read (then the glue's path says why).
 const UNREADABLE = 0xffffffff;
@@ -227,10 +229,13 @@ const lengths = new Int32Array(STRINGS);
 // against 19 ns for an address).
 const LONG = 32;
 
-// `s` as UTF-8 into `bytes` from `at`, which has room for 3 bytes per UTF-16 unit; its length.
+// `s` as UTF-8 into `bytes` from `at`, which has room for 3 bytes per UTF-16 unit; its length, or
+// ILL_FORMED (encodeInto would write U+FFFD for a lone surrogate, where the glue's JSON path
+// refuses the request). Only a string past ASCII can hold one: a copy loop that meets no such
+// unit has checked it for free, which is most strings of a request.
 function put(bytes, at, s) {
   const n = s.length;
-  if (n > LONG) return encoder.encodeInto(s, bytes.subarray(at, at + 3 * n)).written;
+  if (n > LONG) return wellFormed(s) ? encoder.encodeInto(s, bytes.subarray(at, at + 3 * n)).written : ILL_FORMED;
   let i = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -238,7 +243,8 @@ function put(bytes, at, s) {
     bytes[at + i] = c;
   }
   if (i === n) return n;
-  return i + encoder.encodeInto(s.slice(i), bytes.subarray(at + i, at + 3 * n)).written;
+  const rest = s.slice(i);
+  return wellFormed(rest) ? i + encoder.encodeInto(rest, bytes.subarray(at + i, at + 3 * n)).written : ILL_FORMED;
 }
 
 // A compiled Policy's fast path: the request's strings are written straight into the Policy's
@@ -271,6 +277,11 @@ class Channel {
     for (let k = 0; k < STRINGS; k++) {
       const s = a[FIRST_STRING + k];
       const n = s === undefined ? -1 : put(bytes, at, s);
+      if (n === ILL_FORMED) {
+        // The core is not called, so it wipes nothing: what was written here (a token, say) is.
+        bytes.fill(0, this.at, at + 3 * s.length);
+        return UNREADABLE;
+      }
       lengths[k] = n;
       if (n > 0) at += n;
     }

@@ -83,6 +83,9 @@ describe('Policy.evaluate (fast path) decides as evaluate()', () => {
     const bad = [
       { ...base, extra: 1 }, { ...base, node: 'grp' }, { ...base, now: -1 }, { ...base, thread: 'x' }, { ...base, mentioned: 'yes' },
       { ...base, path: '/1001/\ud800feed' },
+      // A lone surrogate in a long string (copied natively) and past an ASCII start (copied in a loop).
+      { ...base, group_id: `${'7'.repeat(40)}\udc00` },
+      { ...base, access_token: 'token-\ud800', source_ip: '203.0.113.9' },
     ];
     for (const r of bad) {
       let fast, slow;
