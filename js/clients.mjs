@@ -5,10 +5,10 @@
 //
 // tools/build-pkg.mjs copies this file into the package as clients.js (ES module, beside the
 // web glues) and derives a CommonJS twin of it in index.cjs (beside the Node glues): keep to one
-// `import { … } from './appgrant.js';` line (and one from './signer.js') and `export function`
+// `import { … } from './appgrant.js';` line (and one from './fast.js') and `export function`
 // declarations.
 import { Gate, signRequest, validate } from './appgrant.js';
-import { ProofSigner } from './signer.js';
+import { ProofSigner } from './fast.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const MAX_FORM_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 // The hot paths of the API, in front of the wasm glue: `ProofSigner`, `appsecretProof`,
-// `compile` (its `Policy`) and `evaluate` keep their names and behaviour, but read their arguments
-// in JavaScript and pass the wasm core only strings and numbers (a Policy writes a request's
-// strings straight into wasm memory, see `Channel`).
+// `legacyAppsecretProof`, `compile` (its `Policy`) and `evaluate` read their arguments in
+// JavaScript and pass the wasm core only strings and numbers (a Policy writes a request's strings
+// straight into wasm memory, see `Channel`).
 //
 // Why: the glue reads an object argument through JSON.stringify and serde_json (the only way a
 // cycle, a throwing getter or deep nesting cannot unwind through wasm frames), and returns
@@ -15,11 +15,13 @@
 // the same request at the same clock when it is first read (a Policy is immutable, so the trace
 // is the one the decision had), and JSON.stringify sees it through toJSON.
 //
-// Proofs are signed by the small signer module; a process that only signs never loads the API
-// module in Node (index.cjs loads it on first use). tools/build-pkg.mjs copies this file into the
-// package as fast.js (beside the web glues) and derives a CommonJS twin of it in index.cjs; the
-// entries export these names instead of the glue's.
-import { ProofSigner as GlueProofSigner, appsecretProof as glueAppsecretProof } from './signer.js';
+// Proofs are signed by the small signer module, whose exports take strings and numbers only (each
+// import a module has costs a fresh process compile time before its first proof): the argument
+// checks of the proof functions are here, with the messages the rest of the API gives, and a
+// process that only signs never loads the API module in Node (index.cjs loads it on first use).
+// tools/build-pkg.mjs copies this file into the package as fast.js (beside the web glues) and
+// derives a CommonJS twin of it in index.cjs; the entries export these names instead of the glue's.
+import { ProofSigner as CoreSigner, legacyAppsecretProof as coreLegacy } from './signer.js';
 import { compile as glueCompile, evaluate as glueEvaluate, __tables, __memory } from './appgrant.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -29,11 +31,34 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 let TABLES;
 const tables = () => (TABLES ??= __tables());
 
-// A proof's time when it can cross as a number (absent means now), else undefined: a Date or a
-// wrong type takes the glue's path, which converts it or throws the coded error.
-const timeNumber = (time) => (typeof time === 'number' ? time : time == null ? nowSeconds() : undefined);
+function coded(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
 
-// The core has refused any time that is no Unix seconds (invalid_time) before this is reached.
+// A string argument (a secret or a token), or the API's coded Error.
+function text(value, what) {
+  if (typeof value !== 'string') throw coded('invalid_argument', `${what} must be a string`);
+  return value;
+}
+
+// A proof's time as a number: Unix seconds, a Date, or absent for now. The core refuses a number
+// that is no Unix seconds (invalid_time: NaN, out of range; an invalid Date is NaN).
+function seconds(time) {
+  if (typeof time === 'number') return time;
+  if (time == null) return nowSeconds();
+  if (time instanceof Date) {
+    try {
+      return Date.prototype.getTime.call(time) / 1000;
+    } catch {
+      // Date.prototype in its chain, but no Date (Object.create(Date.prototype)).
+      return NaN;
+    }
+  }
+  throw coded('invalid_time', 'time must be Unix seconds (a number) or a Date');
+}
+
 const proofAt = (appsecret_proof, at) => ({ appsecret_proof, appsecret_time: Math.floor(at) + 0 });
 
 // Signs for a core signer, token after token. The core keeps the whole 64-byte blocks of the last
@@ -48,38 +73,41 @@ class TokenCache {
     this.#core = core;
   }
 
+  // The core signer, which must not be used once freed.
+  live() {
+    if (this.#core === undefined) throw coded('invalid_argument', 'this ProofSigner was freed: make a new one');
+    return this.#core;
+  }
+
   sign(accessToken, at) {
+    const core = this.live();
     if (accessToken !== this.#token) {
-      this.#cut = this.#core.__token(accessToken);
+      this.#cut = core.__token(accessToken);
       this.#token = accessToken;
     }
-    return proofAt(this.#core.__sign(this.#cut === 0 ? accessToken : accessToken.slice(this.#cut), at), at);
+    return proofAt(core.__sign(this.#cut === 0 ? accessToken : accessToken.slice(this.#cut), at), at);
   }
 
   free() {
-    this.#token = undefined;
-    this.#core.free();
+    this.#core?.free();
+    this.#core = this.#token = undefined;
   }
 }
 
 /** A signer with the key schedule done once; the last token's whole blocks stay absorbed. */
 export class ProofSigner {
-  #glue;
   #tokens;
 
   constructor(appSecret) {
-    this.#glue = new GlueProofSigner(appSecret);
-    this.#tokens = new TokenCache(this.#glue);
+    this.#tokens = new TokenCache(new CoreSigner(text(appSecret, 'appSecret')));
   }
 
   proof(accessToken, time) {
-    const at = timeNumber(time);
-    if (typeof accessToken !== 'string' || at === undefined) return this.#glue.proof(accessToken, time);
-    return this.#tokens.sign(accessToken, at);
+    return this.#tokens.sign(text(accessToken, 'accessToken'), seconds(time));
   }
 
   legacy(accessToken) {
-    return this.#glue.legacy(accessToken);
+    return this.#tokens.live().legacy(text(accessToken, 'accessToken'));
   }
 
   free() {
@@ -97,16 +125,19 @@ if (Symbol.dispose) ProofSigner.prototype[Symbol.dispose] = ProofSigner.prototyp
 let last;
 
 export function appsecretProof(accessToken, appSecret, time) {
-  const at = timeNumber(time);
-  if (typeof accessToken !== 'string' || typeof appSecret !== 'string' || at === undefined) {
-    return glueAppsecretProof(accessToken, appSecret, time);
-  }
-  if (last?.secret !== appSecret) {
-    const tokens = new TokenCache(new GlueProofSigner(appSecret));
+  const secret = text(appSecret, 'appSecret');
+  const token = text(accessToken, 'accessToken');
+  const at = seconds(time);
+  if (last?.secret !== secret) {
+    const tokens = new TokenCache(new CoreSigner(secret));
     last?.tokens.free();
-    last = { secret: appSecret, tokens };
+    last = { secret, tokens };
   }
-  return last.tokens.sign(accessToken, at);
+  return last.tokens.sign(token, at);
+}
+
+export function legacyAppsecretProof(accessToken, appSecret) {
+  return coreLegacy(text(accessToken, 'accessToken'), text(appSecret, 'appSecret'));
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_.]+$/;
@@ -293,12 +324,6 @@ class Channel {
     this.glue?.free();
     this.glue = undefined;
   }
-}
-
-function coded(code, message) {
-  const error = new Error(message);
-  error.code = code;
-  return error;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

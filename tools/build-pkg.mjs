@@ -154,7 +154,8 @@ const ENTRIES = {
 // client that only signs never needs it. Until then each of its exports has a stand-in: a function
 // that loads and calls, or a class (a Proxy) that loads and constructs; `instanceof`, statics and
 // prototypes reach the real class, so objects the glue makes match it. The fast paths and the
-// clients follow, each in its own function scope, reaching the glues through `glue` and `signer`.
+// clients follow, each in its own function scope, reaching the glues through `glue` and `signer`
+// (and the clients the fast paths through `fast`).
 function nodeEntry(api, apiGlue, modules) {
   const scope = (name, body, names) => `\nconst ${name} = (() => {\n${body.trim()}\n\nreturn { ${names.join(', ')} };\n})();\n`;
   const glueNames = Object.keys(apiGlue).sort();
@@ -199,14 +200,15 @@ ${standIns.join('\n')}`;
 function jsModule(name) {
   const file = `js/${name}.mjs`;
   const source = readFileSync(join(repo, file), 'utf8');
-  const importLine = /^import \{([^}]*)\} from '\.\/(appgrant|signer)\.js';$/gm;
+  const importLine = /^import \{([^}]*)\} from '\.\/(appgrant|signer|fast)\.js';$/gm;
   const imports = [...source.matchAll(importLine)];
   if (imports.length === 0 || new Set(imports.map((m) => m[2])).size !== imports.length) {
-    fail(`${file} must reach the wasm through one \`import { ... } from './appgrant.js';\` (or './signer.js') statement per module`);
+    fail(`${file} must reach the wasm through one \`import { ... } from './appgrant.js';\` (or './signer.js', './fast.js') statement per module`);
   }
   const exported = /^export (?=(?:async )?(?:function|class) (\w+))/gm;
   const names = [...source.matchAll(exported)].map((m) => m[1]).sort();
-  const local = (bindings, module) => `const {${bindings.replace(/\b(\w+) as (\w+)\b/g, '$1: $2')}} = ${module === 'appgrant' ? 'glue' : 'signer'};`;
+  // In index.cjs the API module's glue is `glue`; the signer's glue and the fast paths keep their names.
+  const local = (bindings, module) => `const {${bindings.replace(/\b(\w+) as (\w+)\b/g, '$1: $2')}} = ${module === 'appgrant' ? 'glue' : module};`;
   const cjs = source.replace(importLine, (_, bindings, module) => local(bindings, module)).replace(exported, '');
   if (/^(?:import|export)\b/m.test(cjs)) fail(`${file} may only export \`function\` and \`class\` declarations (the CommonJS twin is derived from it)`);
   return { name, names, esm: source, cjs };
@@ -286,9 +288,11 @@ writeFileSync(
 );
 const clash = client.names.filter((n) => glueNames.includes(n) || fast.names.includes(n));
 if (clash.length) fail(`js/clients.mjs exports names the API already has: ${clash.join(', ')}`);
-// The fast paths replace glue exports of the same name, whose TypeScript declarations they keep.
-const unknown = fast.names.filter((n) => !glueNames.includes(n));
-if (unknown.length) fail(`js/fast.mjs exports names the wasm API lacks: ${unknown.join(', ')}`);
+// The fast paths replace glue exports of the same name, or give the proof functions the signer
+// module leaves to JavaScript (appsecretProof); either way the API's declarations have them.
+const declared = (n) => new RegExp(`^export (?:declare )?(?:function|class) ${n}\\b`, 'm').test(api);
+const undeclared = fast.names.filter((n) => !declared(n));
+if (undeclared.length) fail(`js/fast.mjs exports names index.d.ts does not declare: ${undeclared.join(', ')}`);
 // Each name from one place: the fast paths, else the signer module, else the API module.
 const exported = {
   glue: glueNames.filter((n) => !fast.names.includes(n) && !signerNames.includes(n)),

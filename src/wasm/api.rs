@@ -10,6 +10,7 @@ use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::catalog::{Node, OPERATIONS, PERMISSIONS};
 use crate::config::{parse_use, split_fields, Config};
@@ -25,7 +26,42 @@ use crate::wipe::{self, SecretJson};
 use crate::DenyReason;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{clock, string, throw, time, JsResult};
+use super::{seconds, throw, JsResult};
+
+/// String arguments are secrets, tokens or URLs that may carry one: wiped once read.
+fn string(v: &JsValue, what: &str) -> JsResult<Zeroizing<String>> {
+    v.as_string().map(Zeroizing::new).ok_or_else(|| throw(Error::argument(format!("{what} must be a string"))))
+}
+
+fn clock() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// What passes `instanceof Date`: `Object.create(Date.prototype)` does
+    /// too, and its getTime throws a TypeError, caught here rather than let
+    /// unwind through wasm.
+    type DateLike;
+    #[wasm_bindgen(method, catch, js_name = getTime)]
+    fn checked_time(this: &DateLike) -> Result<f64, JsValue>;
+}
+
+/// A time argument: Unix seconds or a `Date`; absent means now.
+fn time(v: &JsValue, what: &str) -> JsResult<i64> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(clock());
+    }
+    let t = if let Some(n) = v.as_f64() {
+        n
+    } else if v.is_instance_of::<js_sys::Date>() {
+        // An invalid Date, or none at all, is NaN: refused by `seconds`.
+        v.unchecked_ref::<DateLike>().checked_time().unwrap_or(f64::NAN) / 1000.0
+    } else {
+        return Err(throw(Error::time(format!("{what} must be Unix seconds (a number) or a Date"))));
+    };
+    seconds(t, what)
+}
 
 fn unconvertible() -> JsValue {
     throw(Error::argument("the result could not be converted to JavaScript"))

@@ -1,25 +1,21 @@
 //! Proof signing, the whole of the signer module (and part of the API module).
-//! No serde here: the signer module stays a few tens of KB.
+//! Strings and numbers only, in and out: js/fast.mjs checks the arguments'
+//! types and builds the `{ appsecret_proof, appsecret_time }` object. Every
+//! import of a wasm module is a wrapper V8 compiles before a fresh process
+//! makes its first proof, and reading a `JsValue` takes several; no serde
+//! here either, so the signer module stays a few tens of KB.
 
-use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{seconds, string, throw, time, JsResult};
+use super::{seconds, throw, JsResult};
 use crate::error::Error;
 use crate::proof;
 
-#[wasm_bindgen(js_name = appsecretProof, skip_typescript)]
-pub fn appsecret_proof(access_token: JsValue, app_secret: JsValue, at: JsValue) -> JsResult<JsValue> {
-    let signer = ProofSigner::new(app_secret)?;
-    signer.proof(access_token, at)
-}
-
 #[wasm_bindgen(js_name = legacyAppsecretProof, skip_typescript)]
-pub fn legacy_appsecret_proof(access_token: JsValue, app_secret: JsValue) -> JsResult<String> {
-    let token = string(&access_token, "accessToken")?;
-    let secret = string(&app_secret, "appSecret")?;
-    Ok(proof::legacy_appsecret_proof(&token, &secret))
+pub fn legacy_appsecret_proof(access_token: String, app_secret: String) -> String {
+    let (token, secret) = (Zeroizing::new(access_token), Zeroizing::new(app_secret));
+    proof::legacy_appsecret_proof(&token, &secret)
 }
 
 /// A signer with the key schedule done once, for many proofs.
@@ -35,17 +31,12 @@ pub struct ProofSigner {
 #[wasm_bindgen]
 impl ProofSigner {
     #[wasm_bindgen(constructor)]
-    pub fn new(app_secret: JsValue) -> JsResult<ProofSigner> {
-        Ok(ProofSigner { signer: proof::ProofSigner::new(&string(&app_secret, "appSecret")?), prefix: None })
+    pub fn new(app_secret: String) -> ProofSigner {
+        ProofSigner { signer: proof::ProofSigner::new(&Zeroizing::new(app_secret)), prefix: None }
     }
 
-    pub fn proof(&self, access_token: JsValue, at: JsValue) -> JsResult<JsValue> {
-        let token = string(&access_token, "accessToken")?;
-        proof_object(self.signer.proof(&token, time(&at, "time")?))
-    }
-
-    pub fn legacy(&self, access_token: JsValue) -> JsResult<String> {
-        Ok(self.signer.legacy(&string(&access_token, "accessToken")?))
+    pub fn legacy(&self, access_token: String) -> String {
+        self.signer.legacy(&Zeroizing::new(access_token))
     }
 
     /// Absorbs the whole blocks of the token the following `__sign` calls
@@ -69,15 +60,4 @@ impl ProofSigner {
         let prefix = self.prefix.as_ref().ok_or_else(|| throw(Error::argument("no access token was given to sign for")))?;
         Ok(self.signer.proof_after(prefix, &rest, seconds(at, "time")?))
     }
-}
-
-/// `{ appsecret_proof, appsecret_time }` as a plain object.
-fn proof_object(p: proof::Proof) -> JsResult<JsValue> {
-    let out = Object::new();
-    let set = |key: &str, value: JsValue| {
-        Reflect::set(&out, &key.into(), &value).map_err(|_| throw(Error::argument("could not build the result")))
-    };
-    set("appsecret_proof", p.appsecret_proof.into())?;
-    set("appsecret_time", (p.appsecret_time as f64).into())?;
-    Ok(out.into())
 }

@@ -22,11 +22,19 @@ const CREDS = { app_secret: 'errors-secret' };
 /** Values of every JavaScript type but string (and the odd Date). */
 const NOT_STRINGS = [undefined, null, 42, Number.NaN, true, [], {}, () => 'x', Symbol('s'), 10n, new Date(NOW * 1000)];
 /** Not Unix seconds: every type but number/Date/undefined/null, and numbers out of range. */
-const NOT_TIMES = ['1764000000', true, [], {}, () => 1, Symbol('t'), 10n, Number.NaN, -1, Infinity, Date.now(), new Date(Number.NaN)];
+const NOT_TIMES = ['1764000000', true, [], {}, () => 1, Symbol('t'), 10n, Number.NaN, -1, Infinity, Date.now(), new Date(Number.NaN),
+  Object.create(Date.prototype) /* passes instanceof Date, has no time: getTime throws */];
 /** Not objects of any kind. */
 const NOT_OBJECTS = [undefined, null, 42, 'x', true, [], () => ({}), Symbol('o'), 10n];
 
-const show = (v) => (typeof v === 'symbol' ? v.toString() : typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'a function' : JSON.stringify(v) ?? 'undefined');
+const json = (v) => {
+  try {
+    return JSON.stringify(v) ?? 'undefined';
+  } catch {
+    return 'an object that cannot be shown';
+  }
+};
+const show = (v) => (typeof v === 'symbol' ? v.toString() : typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'a function' : json(v));
 
 /** [label, call, expected code] for each export and each wrong-typed argument. */
 function badCalls() {
