@@ -72,6 +72,16 @@ describe('appsecretProof and ProofSigner.proof', () => {
     assertThrowsCode(() => appsecretProof('tok', 'sec', LAST_SECOND + 1), 'invalid_time');
   });
 
+  test('a freed ProofSigner refuses with a code, and another signs on', () => {
+    const signer = new ProofSigner('sec');
+    signer.proof('tok', NOW);
+    signer.free();
+    assertThrowsCode(() => signer.proof('tok', NOW), 'invalid_argument');
+    assertThrowsCode(() => signer.legacy('tok'), 'invalid_argument');
+    signer.free();
+    assert.equal(new ProofSigner('sec').proof('tok', NOW).appsecret_proof, timedProof('tok', 'sec', NOW));
+  });
+
   test('times that are no Unix seconds throw invalid_time', () => {
     for (const time of [Number.NaN, Infinity, -Infinity, -1, new Date(Number.NaN), '1764000000', {}, [], true]) {
       assertThrowsCode(() => appsecretProof('tok', 'sec', time), 'invalid_time');
