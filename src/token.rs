@@ -120,11 +120,11 @@ pub struct Credentials {
     signer: ProofSigner,
     /// `None` when the caller gave no tokens: the token check is skipped.
     pub tokens: Option<Vec<TokenRecord>>,
-    /// The last access token checked, with its SHA-256 and a signer that has
-    /// absorbed it. A gate sees one client's token many times in a row, and
-    /// hashing it twice (token check, then proof) is most of what a full
-    /// request costs; this makes the second and later requests hash only
-    /// their time. Wiped when replaced or dropped.
+    /// The last access token on record checked (see `with_token`), with its
+    /// SHA-256 and a signer that has absorbed it. A gate sees one client's
+    /// token many times in a row, and hashing it twice (token check, then
+    /// proof) is most of what a full request costs; this makes the second and
+    /// later requests hash only their time. Wiped when replaced or dropped.
     last_token: RefCell<Option<PreparedToken>>,
 }
 
