@@ -349,7 +349,7 @@ async function browserStartup() {
 function memory() {
   log('memory: 1,000,000 evaluations and proofs');
   // Both instances: decisions run in the API module, proofs in the signer module.
-  const glues = ['appgrant', 'signer'].map((name) => require(join(repo, `pkg/${name}.cjs`)));
+  const glues = [require(join(repo, 'pkg/appgrant.cjs')), require(join(repo, 'pkg/index.cjs')).__signer];
   const bytes = () => glues.map((glue) => glue.__memory().buffer.byteLength);
   const requests = permissionRequests();
   const full = fullRequests();
@@ -460,8 +460,8 @@ function report({ p, d, s, size, node, browser, mem }) {
   push(
     '## 4. Size and start-up',
     '',
-    'appgrant ships two wasm modules built from the same crate: the signer module (proof signing only) and the API module (everything, signing included). ' +
-      'In Node, `require` or `import` of appgrant loads the signer module at once and the API module on the first call that needs it (a decision, a validation, a gate), ' +
+    'appgrant ships two wasm modules built from the same crate: the signer module (proof signing only, plain wasm exports without wasm-bindgen: no imports, no glue) and the API module (everything, signing included). ' +
+      'In Node, `require` or `import` of appgrant loads the signer module on the first proof and the API module on the first call that needs it (a decision, a validation, a gate), ' +
       'so a client that only signs never loads it; browsers, Deno and workerd load the API module alone, up front.',
     '',
   );

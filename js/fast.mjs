@@ -15,13 +15,15 @@
 // the same request at the same clock when it is first read (a Policy is immutable, so the trace
 // is the one the decision had), and JSON.stringify sees it through toJSON.
 //
-// Proofs are signed by the small signer module, whose exports take strings and numbers only (each
-// import a module has costs a fresh process compile time before its first proof): the argument
-// checks of the proof functions are here, with the messages the rest of the API gives, and a
-// process that only signs never loads the API module in Node (index.cjs loads it on first use).
+// Proofs are signed by the small signer module, whose plain wasm exports take numbers only (no
+// wasm-bindgen: no imports and no glue, which is what a fresh process spends most on before its
+// first proof): the argument checks of the proof functions are here, with the messages the rest
+// of the API gives, strings cross as UTF-8 in the signer's buffer, and a process that only signs
+// never loads the API module in Node (index.cjs loads it on first use). ES module runtimes reach
+// the same exports in the API module.
 // tools/build-pkg.mjs copies this file into the package as fast.js (beside the web glues) and
 // derives a CommonJS twin of it in index.cjs; the entries export these names instead of the glue's.
-import { ProofSigner as CoreSigner, legacyAppsecretProof as coreLegacy } from './signer.js';
+import { __exports as signerExports } from './signer.js';
 import { compile as glueCompile, evaluate as glueEvaluate, __tables, __memory } from './appgrant.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -61,36 +63,133 @@ function seconds(time) {
 
 const proofAt = (appsecret_proof, at) => ({ appsecret_proof, appsecret_time: Math.floor(at) + 0 });
 
-// Signs for a core signer, token after token. The core keeps the whole 64-byte blocks of the last
+// The glue passes a string to wasm as UTF-8, a lone surrogate as U+FFFD; JSON.stringify keeps it
+// escaped and serde_json refuses it. A request with such a string takes the glue's path (`utf8`
+// finds it), so both paths agree.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const wellFormed = typeof ''.isWellFormed === 'function' ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+const encoder = new TextEncoder();
+// What `utf8` returns for a string with a lone surrogate, when asked to check.
+const ILL_FORMED = -2;
+// From this many UTF-16 units on, encodeInto's native copy beats a loop in JavaScript, despite the
+// subarray it needs (measured in Node 20: 88 ns against 460 ns for a 200-character token, 71 ns
+// against 19 ns for an address).
+const LONG = 32;
+
+// `s` as UTF-8 into `bytes` from `at`, which has room for 3 bytes per UTF-16 unit; its length.
+// encodeInto writes U+FFFD for a lone surrogate, as the glue does; `checked` returns ILL_FORMED
+// instead (the glue's JSON path refuses such a request). Only a string past ASCII can hold one: a
+// copy loop that meets no such unit has checked it for free, which is most strings of a request.
+function utf8(bytes, at, s, checked) {
+  const n = s.length;
+  let i = 0;
+  if (n <= LONG) {
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      bytes[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  const rest = i === 0 ? s : s.slice(i);
+  if (checked && !wellFormed(rest)) return ILL_FORMED;
+  return i + encoder.encodeInto(rest, bytes.subarray(at + i, at + 3 * n)).written;
+}
+
+// The signer's exports (src/wasm/signer.rs): a call reads its strings from the start of the
+// signer's buffer and wipes them, and returns a number, or the length of its answer left there;
+// below zero, minus the length of an error left there. Looked up on first use: the API module, where ES module runtimes
+// sign, is instantiated after this module is evaluated.
+let CORE;
+const core = () => (CORE ??= signerExports());
+let ioAt = 0;
+let ioRoom = 0;
+// The bytes of the signer's memory, looked up again once growth has detached them.
+let ioBytes = new Uint8Array(0);
+const signerBytes = () => (ioBytes.byteLength === 0 ? (ioBytes = new Uint8Array(core().memory.buffer)) : ioBytes);
+
+// The signer's bytes, with room for `units` UTF-16 units as UTF-8 from ioAt.
+function io(units) {
+  if (3 * units > ioRoom) {
+    ioRoom = Math.max(3 * units, 2 * ioRoom, 256);
+    ioAt = core().sign_io(ioRoom);
+  }
+  return signerBytes();
+}
+
+// `s` at the start of the signer's buffer; its byte length.
+const written = (s) => utf8(io(s.length), ioAt, s, false);
+
+// Decodes the answers of signer calls from the 16th on: a TextDecoder costs a fresh process
+// 0.15 ms to make, more than its first proof's answer is worth, and then decodes a proof about
+// 10% of a proof's time faster than String.fromCharCode (measured in Node 20).
+let DECODER;
+let answers = 0;
+
+// A signer call's answer left in its buffer (a proof: ASCII), or the coded Error it gave.
+function answer(n) {
+  if (n <= 0) throw failure(-n);
+  const bytes = signerBytes().subarray(ioAt, ioAt + n);
+  if (DECODER !== undefined) return DECODER.decode(bytes);
+  if (++answers >= 16) DECODER = new TextDecoder();
+  return String.fromCharCode.apply(null, bytes);
+}
+
+// A signer call's number (a handle, a count), or the coded Error it gave.
+function number(n) {
+  if (n >= 0) return n;
+  throw failure(-n);
+}
+
+// The coded Error a signer call left in its buffer as `code message` (UTF-8).
+function failure(length) {
+  const text = (DECODER ??= new TextDecoder()).decode(signerBytes().subarray(ioAt, ioAt + length));
+  const space = text.indexOf(' ');
+  return coded(text.slice(0, space), text.slice(space + 1));
+}
+
+// Frees the core signer of a ProofSigner dropped without free().
+const dropped = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((handle) => core().sign_free(handle)) : undefined;
+
+// A core signer, signing token after token. The core keeps the whole 64-byte blocks of the last
 // token absorbed (hash chaining values, no byte of the token); this keeps the token itself, to
 // know when it changes and to pass the rest of it with each proof.
 class TokenCache {
-  #core;
+  #handle = 0;
   #token;
   #cut = 0;
 
-  constructor(core) {
-    this.#core = core;
+  constructor(appSecret) {
+    this.#handle = number(core().sign_new(written(appSecret)));
+    dropped?.register(this, this.#handle, this);
   }
 
-  // The core signer, which must not be used once freed.
+  // The core signer's handle, which must not be used once freed.
   live() {
-    if (this.#core === undefined) throw coded('invalid_argument', 'this ProofSigner was freed: make a new one');
-    return this.#core;
+    if (this.#handle === 0) throw coded('invalid_argument', 'this ProofSigner was freed: make a new one');
+    return this.#handle;
   }
 
   sign(accessToken, at) {
-    const core = this.live();
+    const handle = this.live();
     if (accessToken !== this.#token) {
-      this.#cut = core.__token(accessToken);
+      this.#cut = number(core().sign_token(handle, written(accessToken)));
       this.#token = accessToken;
     }
-    return proofAt(core.__sign(this.#cut === 0 ? accessToken : accessToken.slice(this.#cut), at), at);
+    const rest = this.#cut === 0 ? accessToken : accessToken.slice(this.#cut);
+    return proofAt(answer(core().sign_proof(handle, written(rest), at)), at);
+  }
+
+  legacy(accessToken) {
+    return answer(core().sign_legacy(this.live(), written(accessToken)));
   }
 
   free() {
-    this.#core?.free();
-    this.#core = this.#token = undefined;
+    if (this.#handle === 0) return;
+    dropped?.unregister(this);
+    core().sign_free(this.#handle);
+    this.#handle = 0;
+    this.#token = undefined;
   }
 }
 
@@ -99,7 +198,7 @@ export class ProofSigner {
   #tokens;
 
   constructor(appSecret) {
-    this.#tokens = new TokenCache(new CoreSigner(text(appSecret, 'appSecret')));
+    this.#tokens = new TokenCache(text(appSecret, 'appSecret'));
   }
 
   proof(accessToken, time) {
@@ -107,7 +206,7 @@ export class ProofSigner {
   }
 
   legacy(accessToken) {
-    return this.#tokens.live().legacy(text(accessToken, 'accessToken'));
+    return this.#tokens.legacy(text(accessToken, 'accessToken'));
   }
 
   free() {
@@ -129,7 +228,7 @@ export function appsecretProof(accessToken, appSecret, time) {
   const token = text(accessToken, 'accessToken');
   const at = seconds(time);
   if (last?.secret !== secret) {
-    const tokens = new TokenCache(new CoreSigner(secret));
+    const tokens = new TokenCache(secret);
     last?.tokens.free();
     last = { secret, tokens };
   }
@@ -137,15 +236,14 @@ export function appsecretProof(accessToken, appSecret, time) {
 }
 
 export function legacyAppsecretProof(accessToken, appSecret) {
-  return coreLegacy(text(accessToken, 'accessToken'), text(appSecret, 'appSecret'));
+  const token = text(accessToken, 'accessToken');
+  const secret = text(appSecret, 'appSecret');
+  const bytes = io(token.length + secret.length);
+  const n = utf8(bytes, ioAt, token, false);
+  return answer(core().sign_legacy_once(n, utf8(bytes, ioAt + n, secret, false)));
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_.]+$/;
-// The glue passes a string to wasm as UTF-8, a lone surrogate as U+FFFD; JSON.stringify keeps it
-// escaped and serde_json refuses it. A request with such a string takes the glue's path (`put`
-// finds it), so both paths agree.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const wellFormed = typeof ''.isWellFormed === 'function' ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
 
 // `fields` as the core's comma-separated form, or undefined when it cannot be passed as one
 // (an element a comma or spaces would change).
@@ -243,40 +341,14 @@ function readArgs(request) {
 }
 
 const STRINGS = 8;
-// What `put` returns for a string with a lone surrogate.
-const ILL_FORMED = -2;
 const FIRST_STRING = 8;
 // What `__decide` returns for input it cannot read (then the glue's path says why).
 const UNREADABLE = 0xffffffff;
-const encoder = new TextEncoder();
 // The bytes of the API module's memory, looked up again once growth has detached them.
 let wasmBytes = new Uint8Array(0);
 const memoryBytes = () => (wasmBytes.byteLength === 0 ? (wasmBytes = new Uint8Array(__memory().buffer)) : wasmBytes);
 // Reused for the byte length of each string of one call.
 const lengths = new Int32Array(STRINGS);
-
-// From this many UTF-16 units on, encodeInto's native copy beats a loop in JavaScript, despite the
-// subarray it needs (measured in Node 20: 88 ns against 460 ns for a 200-character token, 71 ns
-// against 19 ns for an address).
-const LONG = 32;
-
-// `s` as UTF-8 into `bytes` from `at`, which has room for 3 bytes per UTF-16 unit; its length, or
-// ILL_FORMED (encodeInto would write U+FFFD for a lone surrogate, where the glue's JSON path
-// refuses the request). Only a string past ASCII can hold one: a copy loop that meets no such
-// unit has checked it for free, which is most strings of a request.
-function put(bytes, at, s) {
-  const n = s.length;
-  if (n > LONG) return wellFormed(s) ? encoder.encodeInto(s, bytes.subarray(at, at + 3 * n)).written : ILL_FORMED;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) break;
-    bytes[at + i] = c;
-  }
-  if (i === n) return n;
-  const rest = s.slice(i);
-  return wellFormed(rest) ? i + encoder.encodeInto(rest, bytes.subarray(at + i, at + 3 * n)).written : ILL_FORMED;
-}
 
 // A compiled Policy's fast path: the request's strings are written straight into the Policy's
 // input in wasm memory (`__input`), so that only numbers cross the call; the core wipes them once
@@ -307,7 +379,7 @@ class Channel {
     let at = this.at;
     for (let k = 0; k < STRINGS; k++) {
       const s = a[FIRST_STRING + k];
-      const n = s === undefined ? -1 : put(bytes, at, s);
+      const n = s === undefined ? -1 : utf8(bytes, at, s, true);
       if (n === ILL_FORMED) {
         // The core is not called, so it wipes nothing: what was written here (a token, say) is.
         bytes.fill(0, this.at, at + 3 * s.length);

@@ -37,7 +37,8 @@ pub use reason::DenyReason;
 
 serialize_as_str!(DenyReason, diagnostic::Code);
 
-#[cfg(target_arch = "wasm32")]
+// Natively only for the tests of `wasm::signer`, which needs no wasm-bindgen.
+#[cfg(any(target_arch = "wasm32", test))]
 mod wasm;
 
 #[cfg(test)]

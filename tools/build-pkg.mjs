@@ -3,16 +3,17 @@
 //   node tools/build-pkg.mjs [path/to/api.wasm [path/to/signer.wasm]]
 //
 // The crate builds two wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm, all of
-// it) and the signer module (signer_bg.wasm, proof signing only, a seventh of the size), which
-// exists for Node's start-up: a process that only signs never loads the API module. ES module
-// runtimes load the API module alone, and signer.js there re-exports its signing exports. The API
+// it) and the signer module (signer_bg.wasm, proof signing only, an eighth of the size, with no
+// wasm-bindgen and so no glue), which exists for Node's start-up: a process that only signs never
+// loads the API module. ES module runtimes load the API module alone, and signer.js there gives
+// its exports, which include the signer module's. The API
 // module's `web` (ES module) and `nodejs` (CommonJS) glues are generated from the same input; they
 // emit byte-identical wasm, checked below, so both glues sit beside a single .wasm. Small entry
 // files pick how each runtime obtains the wasm so that the API is ready as soon as the import
 // resolves:
 //   index.mjs    Node import:  the exports of index.cjs, so import and require share one instance
-//   index.cjs    Node require: the signer's glue (signer.cjs) at once, the API module's glue
-//                (appgrant.cjs) on first use, the fast paths and the clients, in one file
+//   index.cjs    Node require: the signer module's loader, the API module's glue (appgrant.cjs)
+//                on first use, the fast paths and the clients, in one file
 //   browser.mjs  browsers and the default: top-level await of init(), fetching the wasm by URL
 //   deno.mjs     Deno: `import source` gives a WebAssembly.Module without read permission
 //   workerd.mjs  Cloudflare workerd: a .wasm import is a WebAssembly.Module; nothing is fetched
@@ -62,34 +63,51 @@ function cargoPackage() {
 // LLVM itself emits no multi-value functions for Rust's wasm32 ABI, so the claim stays true.
 function withoutMultiValue(name) {
   const wasm = Buffer.from(readFileSync(inputs[name]));
-  const u32 = (at) => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = wasm[at.pos++];
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-    }
-  };
   let marked = false;
-  for (const at = { pos: 8 }; at.pos < wasm.length && !marked; ) {
-    const id = wasm[at.pos++];
-    const end = u32(at) + at.pos;
-    const nameLength = id === 0 ? u32(at) : 0;
-    if (id === 0 && wasm.toString('latin1', at.pos, (at.pos += nameLength)) === 'target_features') {
-      for (let n = u32(at); n > 0; n--) {
-        const prefix = at.pos++;
-        const length = u32(at);
-        if (wasm.toString('latin1', at.pos, at.pos + length) === 'multivalue') (wasm[prefix] = 0x2d), (marked = true);
-        at.pos += length;
-      }
+  for (const section of sections(wasm)) {
+    if (section.name !== 'target_features') continue;
+    const at = { pos: section.body };
+    for (let n = leb(wasm, at); n > 0; n--) {
+      const prefix = at.pos++;
+      const length = leb(wasm, at);
+      if (wasm.toString('latin1', at.pos, at.pos + length) === 'multivalue') (wasm[prefix] = 0x2d), (marked = true);
+      at.pos += length;
     }
-    at.pos = end;
   }
   if (!marked) fail(`${inputs[name]} declares no multivalue target feature to take back (did the toolchain change?)`);
   mkdirSync(work, { recursive: true });
   const file = join(work, `${name}.wasm`);
   writeFileSync(file, wasm);
   return file;
+}
+
+// An unsigned LEB128 number of `wasm` at `at.pos`, which moves past it.
+function leb(wasm, at) {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const byte = wasm[at.pos++];
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return value;
+  }
+}
+
+// The sections of a wasm binary: { id, name (of a custom section), from, body, end } offsets.
+function sections(wasm) {
+  const found = [];
+  for (const at = { pos: 8 }; at.pos < wasm.length; ) {
+    const from = at.pos;
+    const id = wasm[at.pos++];
+    const end = leb(wasm, at) + at.pos;
+    let name;
+    if (id === 0) {
+      const length = leb(wasm, at);
+      name = wasm.toString('latin1', at.pos, at.pos + length);
+      at.pos += length;
+    }
+    found.push({ id, name, from, body: at.pos, end });
+    at.pos = end;
+  }
+  return found;
 }
 
 function bindgen(name, target, dir) {
@@ -109,8 +127,8 @@ const initWith = (comment, importWasm, api) =>
   `${typesHint}// ${comment}\n${importWasm}\nimport { initSync } from './appgrant.js';\n\n` +
   `initSync({ module: wasmModule });\n\n${reexports(api, 'js')}`;
 
-// `api` lists the names each module gives: { glue, signer, fast, clients }.
-const FROM = { glue: './appgrant.js', signer: './appgrant.js' };
+// `api` lists the names each module gives: { glue, fast, clients }.
+const FROM = { glue: './appgrant.js' };
 const reexports = (api, ext) => {
   const byFile = new Map();
   for (const [module, names] of Object.entries(api)) {
@@ -149,12 +167,13 @@ const ENTRIES = {
 };
 
 // index.cjs, Node's `require`, is one file: each further CommonJS file costs a fresh process a
-// resolve, a read and a compile (about 0.3 ms here). The signer's glue is required at once. The API
-// module's glue (appgrant.cjs) is required on first use: its wasm is seven times the signer's, and a
-// client that only signs never needs it. Until then each of its exports has a stand-in: a function
+// resolve, a read and a compile (0.3 to 0.5 ms here). The signer module is compiled on the first
+// proof, by the loader inlined here. The API module's glue (appgrant.cjs) is required on first use:
+// its wasm is eight times the signer's, and a client that only signs never needs it. Until then
+// each of its exports has a stand-in: a function
 // that loads and calls, or a class (a Proxy) that loads and constructs; `instanceof`, statics and
 // prototypes reach the real class, so objects the glue makes match it. The fast paths and the
-// clients follow, each in its own function scope, reaching the glues through `glue` and `signer`
+// clients follow, each in its own function scope, reaching the wasm through `glue` and `signer`
 // (and the clients the fast paths through `fast`).
 function nodeEntry(api, apiGlue, modules) {
   const scope = (name, body, names) => `\nconst ${name} = (() => {\n${body.trim()}\n\nreturn { ${names.join(', ')} };\n})();\n`;
@@ -182,17 +201,29 @@ function lazyClass(name) {
 
 ${standIns.join('\n')}`;
   return (
-    `// Node.js \`require\`: the signer module at once, the API module on first use, the fast paths and\n` +
-    `// the clients built on them (generated by tools/build-pkg.mjs).\n'use strict';\n` +
-    `const signer = require('./signer.cjs');\n` +
+    `// Node.js \`require\`: the signer module on the first proof, the API module on first use, the fast\n` +
+    `// paths and the clients built on them (generated by tools/build-pkg.mjs).\n'use strict';\n` +
+    SIGNER_LOADER +
     scope('glue', lazy, glueNames) +
     modules.map((m) => scope(m.name, m.cjs, m.names)).join('') +
     '\n' +
     Object.entries(api)
       .flatMap(([module, names]) => names.map((n) => `exports.${n} = ${module}.${n};\n`))
-      .join('')
+      .join('') +
+    // For tools that watch the signer's memory (tests, benchmarks): not enumerable, so neither
+    // index.mjs nor cjs-module-lexer sees it.
+    "Object.defineProperty(exports, '__signer', { value: signer });\n"
   );
 }
+
+// The signer module's loader, in index.cjs itself: a required file costs a fresh process a
+// resolve, a read and a compile (0.3 to 0.5 ms here), and the module needs no glue.
+const SIGNER_LOADER = `let signerInstance;
+const signer = {
+  __exports: () => (signerInstance ??= new WebAssembly.Instance(new WebAssembly.Module(require('fs').readFileSync(\`\${__dirname}/signer_bg.wasm\`)))).exports,
+  __memory: () => signer.__exports().memory,
+};
+`;
 
 // js/clients.mjs and js/fast.mjs are written once, as ES modules. Their CommonJS twins differ only
 // in how they reach the glue and how they export, so a line-level rewrite derives them; anything
@@ -207,7 +238,7 @@ function jsModule(name) {
   }
   const exported = /^export (?=(?:async )?(?:function|class) (\w+))/gm;
   const names = [...source.matchAll(exported)].map((m) => m[1]).sort();
-  // In index.cjs the API module's glue is `glue`; the signer's glue and the fast paths keep their names.
+  // In index.cjs the API module's glue is `glue`; the signer's loader and the fast paths keep their names.
   const local = (bindings, module) => `const {${bindings.replace(/\b(\w+) as (\w+)\b/g, '$1: $2')}} = ${module === 'appgrant' ? 'glue' : module};`;
   const cjs = source.replace(importLine, (_, bindings, module) => local(bindings, module)).replace(exported, '');
   if (/^(?:import|export)\b/m.test(cjs)) fail(`${file} may only export \`function\` and \`class\` declarations (the CommonJS twin is derived from it)`);
@@ -235,6 +266,22 @@ function sizes(dir) {
   }
 }
 
+// The signer module has no wasm-bindgen (src/wasm/signer.rs), so no glue: its custom sections
+// (names, producers, features) are dropped, and each runtime reaches its exports through one
+// function, `__exports`. In Node, index.cjs compiles and instantiates the module on first use (it
+// has no imports); ES module runtimes' signer.js takes the same exports from the API module.
+function writeSigner() {
+  const wasm = readFileSync(inputs.signer);
+  const kept = sections(wasm).filter((s) => s.id !== 0);
+  writeFileSync(join(staging, 'signer_bg.wasm'), Buffer.concat([wasm.subarray(0, 8), ...kept.map((s) => wasm.subarray(s.from, s.end))]));
+  writeFileSync(
+    join(staging, 'signer.js'),
+    `// ES module runtimes sign with the API module, which has the signer module's exports too: one\n` +
+      `// wasm module to fetch and compile. (Node's index.cjs loads the separate signer module.)\n` +
+      reexport(['__exports'], './appgrant.js'),
+  );
+}
+
 const cargo = cargoPackage();
 for (const [name, input] of Object.entries(inputs)) {
   try {
@@ -257,9 +304,7 @@ if (!webWasm.equals(nodeWasm)) fail('wasm-bindgen emitted different wasm for web
 copyFileSync(join(work, 'appgrant/web/appgrant_bg.wasm'), join(staging, 'appgrant_bg.wasm'));
 writeFileSync(join(staging, 'appgrant.js'), glue(join(work, 'appgrant/web/appgrant.js')));
 writeFileSync(join(staging, 'appgrant.cjs'), glue(join(work, 'appgrant/node/appgrant.js')));
-bindgen('signer', 'nodejs', join(work, 'signer/node'));
-copyFileSync(join(work, 'signer/node/signer_bg.wasm'), join(staging, 'signer_bg.wasm'));
-writeFileSync(join(staging, 'signer.cjs'), glue(join(work, 'signer/node/signer.js')));
+writeSigner();
 // The API module's nodejs glue declares the whole API (no init/initSync; the signer's exports
 // are part of it); ESM and CJS get a copy each so that TypeScript's node16/nodenext resolution
 // sees the right module format for either.
@@ -277,32 +322,27 @@ for (const module of [client, fast]) writeFileSync(join(staging, `${module.name}
 writeFileSync(join(staging, 'cli.mjs'), readFileSync(join(repo, 'js/cli.mjs'), 'utf8'), { mode: 0o755 });
 const glueNames = publicNames(apiGlue);
 if (glueNames.length === 0) fail('the wasm exports nothing to JavaScript (no #[wasm_bindgen] items?)');
-const signerNames = publicNames(nodeGlue(join(staging, 'signer.cjs')));
-const outside = signerNames.filter((n) => !glueNames.includes(n));
-if (signerNames.length === 0 || outside.length) fail(`the signer module must export a part of the API module's names, not [${signerNames.join(', ')}]`);
-writeFileSync(
-  join(staging, 'signer.js'),
-  `// ES module runtimes sign with the API module, which has the signer module's exports too: one\n` +
-    `// wasm module to fetch and compile. (Node's index.cjs loads the separate signer module.)\n` +
-    reexport(signerNames, './appgrant.js'),
-);
+const exportNames = (file) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(staging, file)))).map((e) => e.name);
+const signerExports = exportNames('signer_bg.wasm').filter((n) => n.startsWith('sign_'));
+const apiExports = exportNames('appgrant_bg.wasm');
+const lacking = signerExports.filter((n) => !apiExports.includes(n));
+if (!signerExports.includes('sign_proof') || lacking.length) fail(`the API module lacks the signer module's exports ${lacking.join(', ')}`);
 const clash = client.names.filter((n) => glueNames.includes(n) || fast.names.includes(n));
 if (clash.length) fail(`js/clients.mjs exports names the API already has: ${clash.join(', ')}`);
-// The fast paths replace glue exports of the same name, or give the proof functions the signer
-// module leaves to JavaScript (appsecretProof); either way the API's declarations have them.
+// The fast paths replace glue exports of the same name, or are the proof functions over the signer
+// module's exports (ProofSigner, appsecretProof); either way the API's declarations have them.
 const declared = (n) => new RegExp(`^export (?:declare )?(?:function|class) ${n}\\b`, 'm').test(api);
 const undeclared = fast.names.filter((n) => !declared(n));
 if (undeclared.length) fail(`js/fast.mjs exports names index.d.ts does not declare: ${undeclared.join(', ')}`);
-// Each name from one place: the fast paths, else the signer module, else the API module.
+// Each name from one place: the fast paths, else the API module.
 const exported = {
-  glue: glueNames.filter((n) => !fast.names.includes(n) && !signerNames.includes(n)),
-  signer: signerNames.filter((n) => !fast.names.includes(n)),
+  glue: glueNames.filter((n) => !fast.names.includes(n)),
   fast: fast.names,
   clients: client.names,
 };
 for (const [file, make] of Object.entries(ENTRIES)) writeFileSync(join(staging, file), make(exported));
 writeFileSync(join(staging, 'index.cjs'), nodeEntry(exported, apiGlue, [fast, client]));
-const names = [...exported.glue, ...exported.signer, ...exported.fast];
+const names = [...exported.glue, ...exported.fast];
 const required = Object.keys(nodeGlue(join(staging, 'index.cjs'))).sort();
 if (required.join() !== [...names, ...client.names].sort().join()) fail(`index.cjs exports ${required.join(', ')}`);
 for (const extra of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'LICENSE']) {

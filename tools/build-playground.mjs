@@ -149,7 +149,7 @@ function transform(source, id, resolveId) {
   const leftover = out.match(/^[ \t]*(?:import|export)\b(?![.(])[^\n]*/m);
   if (leftover) fail(`${id}: unsupported module syntax: ${leftover[0].trim()}`);
   const locals = exported.map(({ local, exported: e }) => `${JSON.stringify(e)}: ${local}`).join(', ');
-  return { body: `${out}\nreturn __exports([${stars.join(', ')}], { ${locals} });`, deps };
+  return { body: `${out}\nreturn __moduleExports([${stars.join(', ')}], { ${locals} });`, deps };
 }
 
 function bundle(entry) {
@@ -160,7 +160,11 @@ function bundle(entry) {
     if (seen.has(id)) return;
     const file = join(www, id);
     const resolveId = (spec) => posix.normalize(posix.join(posix.dirname(id), spec));
-    const result = transform(read(file).toString('utf8'), id, resolveId);
+    const source = read(file).toString('utf8');
+    // The bundle's own names, in the scope of every module: a module's declaration would hide them.
+    const clash = source.match(/\b__(?:defs|cache|req|moduleExports)\b/);
+    if (clash) fail(`${id} uses ${clash[0]}, a name of the bundle itself`);
+    const result = transform(source, id, resolveId);
     seen.set(id, result);
     for (const dep of result.deps) visit(dep, [...chain, id]);
     order.push(id);
@@ -177,7 +181,7 @@ function bundle(entry) {
     '  return __cache.get(id);',
     '};',
     '// `export *` re-exports everything but `default`; a module\'s own exports win.',
-    'const __exports = (stars, own) => {',
+    'const __moduleExports = (stars, own) => {',
     '  const out = {};',
     '  for (const star of stars) for (const [k, v] of Object.entries(star)) if (k !== "default") out[k] = v;',
     '  return Object.freeze(Object.assign(out, own));',

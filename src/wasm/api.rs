@@ -26,7 +26,32 @@ use crate::wipe::{self, SecretJson};
 use crate::DenyReason;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{seconds, throw, JsResult};
+type JsResult<T> = Result<T, JsValue>;
+
+fn throw(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    // Setting a property on a fresh Error cannot fail.
+    let _ = Reflect::set(&err, &"code".into(), &e.code.as_str().into());
+    err.into()
+}
+
+/// Whole Unix seconds from a number argument (floored).
+fn seconds(t: f64, what: &str) -> JsResult<i64> {
+    proof::seconds_from_f64(t).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
+}
+
+/// The wasm instance's memory, so that tools can watch its size.
+#[wasm_bindgen(js_name = __memory, skip_typescript)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The instance's own exports: the signer's (src/wasm/signer.rs) are plain
+/// wasm functions the glue knows nothing of, which js/fast.mjs calls here too.
+#[wasm_bindgen(js_name = __exports, skip_typescript)]
+pub fn exports() -> JsValue {
+    wasm_bindgen::exports()
+}
 
 /// String arguments are secrets, tokens or URLs that may carry one: wiped once read.
 fn string(v: &JsValue, what: &str) -> JsResult<Zeroizing<String>> {

@@ -83,15 +83,20 @@ test('edge entries neither fetch nor read the wasm: it arrives as a module impor
 });
 
 // A fresh Node process runs `script` (CommonJS, `api` is the package by `require` or `import`)
-// and prints JSON; which of the package's glues it loaded comes back as `loaded`.
+// and prints JSON; which of the package's glues it loaded comes back as `loaded`, and the byte
+// length of each wasm module it compiled as `compiled`.
 function fresh(how, script) {
   const load = how === 'require' ? "const api = require('appgrant');" : "const api = await import('appgrant');";
-  const body = `${load}\nconst out = (() => { ${script} })();\n` +
+  const count = 'const compiled = []; const Module = WebAssembly.Module;\n' +
+    'WebAssembly.Module = function (bytes) { compiled.push(bytes.byteLength); return new Module(bytes); };\n';
+  const body = `${count}${load}\nconst out = (() => { ${script} })();\n` +
     "const loaded = Object.keys(require.cache).map((f) => f.split(/[\\\\/]/).pop()).filter((f) => /^(appgrant|signer)\\.cjs$/.test(f)).sort();\n" +
-    'console.log(JSON.stringify({ out, loaded }));';
+    'console.log(JSON.stringify({ out, loaded, compiled }));';
   const source = `const { createRequire } = await import('node:module'); const require = createRequire(${JSON.stringify(join(repo, 'x.js'))});\n${body}`;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' }));
 }
+
+const wasmSize = (file) => readFileSync(join(pkgDir, file)).length;
 
 for (const how of ['require', 'import']) {
   test(`a Node process that only signs (${how}) loads the signer module, not the API module`, () => {
@@ -99,15 +104,20 @@ for (const how of ['require', 'import']) {
       const signer = new api.ProofSigner('s3cret');
       return [api.appsecretProof('tok', 's3cret', 1764000000), signer.proof('tok', 1764000000), signer.proof('tok', new Date(1764000000000)),
         signer.legacy('tok'), api.legacyAppsecretProof('tok', 's3cret')];`);
-    assert.deepEqual(signing.loaded, ['signer.cjs']);
+    // The signer module has no glue: index.cjs compiles it, once.
+    assert.deepEqual({ loaded: signing.loaded, compiled: signing.compiled }, { loaded: [], compiled: [wasmSize('signer_bg.wasm')] });
     const proof = { appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 };
     const legacy = hmacHex('s3cret', 'tok');
     assert.deepEqual(signing.out, [proof, proof, proof, legacy, legacy]);
-    // Anything else loads the API module on first use, once.
+    // Anything else loads the API module on first use, once; the signer module is left alone.
     const config = { app_id: '1', permissions: ['read_group_content'] };
     const request = { method: 'GET', path: '/1001/feed', node: 'group' };
     const deciding = fresh(how, `return [api.validate(${JSON.stringify(config)}), api.compile(${JSON.stringify(config)}).evaluate(${JSON.stringify(request)}).toJSON()];`);
-    assert.deepEqual(deciding, { out: [esm.validate(config), esm.compile(config).evaluate(request).toJSON()], loaded: ['appgrant.cjs', 'signer.cjs'] });
+    assert.deepEqual(deciding, {
+      out: [esm.validate(config), esm.compile(config).evaluate(request).toJSON()],
+      loaded: ['appgrant.cjs'],
+      compiled: [wasmSize('appgrant_bg.wasm')],
+    });
     assert.equal(deciding.out[1].operation, 'group.feed.read');
   });
 }

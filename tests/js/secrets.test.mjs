@@ -267,7 +267,10 @@ test('no copy of a secret or a token is left in wasm memory once its objects are
   // The instances the package's Node entries use (index.mjs takes its exports from index.cjs,
   // which signs in the signer module and loads the API module on first use): both are scanned.
   const load = createRequire(import.meta.url);
-  const memories = ['appgrant', 'signer'].map((name) => ({ name, glue: load(join(pkgDir, `${name}.cjs`)), end: stackEnd(`${name}_bg.wasm`) }));
+  const memories = [
+    { name: 'appgrant', glue: load(join(pkgDir, 'appgrant.cjs')), end: stackEnd('appgrant_bg.wasm') },
+    { name: 'signer', glue: load(join(pkgDir, 'index.cjs')).__signer, end: stackEnd('signer_bg.wasm') },
+  ];
   // Memory is scanned right after each flow: a later flow's allocations would overwrite (and so
   // hide) what an earlier one left behind.
   const left = [];
