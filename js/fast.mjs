@@ -98,8 +98,8 @@ function utf8(bytes, at, s, checked) {
 
 // The signer's exports (src/wasm/signer.rs): a call reads its strings from the start of the
 // signer's buffer and wipes them, and returns a number, or the length of its answer left there;
-// below zero, minus the length of an error left there. Looked up on first use: the API module, where ES module runtimes
-// sign, is instantiated after this module is evaluated.
+// below zero, minus the length of an error left there. Looked up on first use: the API module,
+// where ES module runtimes sign, is instantiated after this module is evaluated.
 let CORE;
 const core = () => (CORE ??= signerExports());
 let ioAt = 0;
