@@ -96,6 +96,11 @@ function utf8(bytes, at, s, checked) {
   return i + encoder.encodeInto(rest, bytes.subarray(at + i, at + 3 * n)).written;
 }
 
+// The room to reserve in wasm memory for `need` bytes, past `room`: doubled, so that growing
+// strings reserve a few times only, and never under 256 bytes, which src/wasm/signer.rs counts on
+// for its answers.
+const roomFor = (need, room) => Math.max(need, 2 * room, 256);
+
 // The signer's exports (src/wasm/signer.rs): a call reads its strings from the start of the
 // signer's buffer and wipes them, and returns a number, or the length of its answer left there;
 // below zero, minus the length of an error left there. Looked up on first use: the API module,
@@ -111,7 +116,7 @@ const signerBytes = () => (ioBytes.byteLength === 0 ? (ioBytes = new Uint8Array(
 // The signer's bytes, with room for `units` UTF-16 units as UTF-8 from ioAt.
 function io(units) {
   if (3 * units > ioRoom) {
-    ioRoom = Math.max(3 * units, 2 * ioRoom, 256);
+    ioRoom = roomFor(3 * units, ioRoom);
     ioAt = core().sign_io(ioRoom);
   }
   return signerBytes();
@@ -372,7 +377,7 @@ class Channel {
     let need = 0;
     for (let k = FIRST_STRING; k < FIRST_STRING + STRINGS; k++) if (a[k] !== undefined) need += 3 * a[k].length;
     if (need > this.room) {
-      this.room = Math.max(need, 2 * this.room, 256);
+      this.room = roomFor(need, this.room);
       this.at = glue.__input(this.room);
     }
     const bytes = memoryBytes();

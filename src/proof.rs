@@ -329,6 +329,11 @@ pub fn legacy_appsecret_proof(access_token: &str, app_secret: &str) -> String {
     ProofSigner::new(app_secret).legacy(access_token)
 }
 
+/// [`seconds_from_f64`] for the argument `what`, whose name begins the message.
+pub fn seconds_of(t: f64, what: &str) -> Result<i64> {
+    seconds_from_f64(t).map_err(|e| Error::time(format!("{what}: {}", e.message)))
+}
+
 /// Whole Unix seconds from a JavaScript number of seconds. Fractions are
 /// floored, as the seed asks ("Some Operating Systems ... return a timestamp
 /// that is a float. Be sure to convert to an integer value").

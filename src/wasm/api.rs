@@ -37,7 +37,7 @@ fn throw(e: Error) -> JsValue {
 
 /// Whole Unix seconds from a number argument (floored).
 fn seconds(t: f64, what: &str) -> JsResult<i64> {
-    proof::seconds_from_f64(t).map_err(|e| throw(Error::time(format!("{what}: {}", e.message))))
+    proof::seconds_of(t, what).map_err(throw)
 }
 
 /// The wasm instance's memory, so that tools can watch its size.

@@ -185,7 +185,7 @@ pub extern "C" fn sign_token(handle: u32, len: u32) -> i32 {
 #[no_mangle]
 pub extern "C" fn sign_proof(handle: u32, len: u32, at: f64) -> i32 {
     call(len, 0, |table, rest, _| {
-        let time = proof::seconds_from_f64(at).map_err(|e| Error::time(format!("time: {}", e.message)))?;
+        let time = proof::seconds_of(at, "time")?;
         let signer = table.get(handle)?;
         let prefix = signer.prefix.as_ref().ok_or_else(|| Error::argument("no access token was given to sign for"))?;
         Ok(Out::Text(signer.signer.proof_after(prefix, rest, time)))
