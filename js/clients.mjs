@@ -4,11 +4,11 @@
 // URL), so the same file runs in Node 20, Deno, Bun, workerd and browsers.
 //
 // tools/build-pkg.mjs copies this file into the package as clients.js (ES module, beside the
-// web glues) and derives a CommonJS twin of it in index.cjs (beside the Node glues): keep to one
-// `import { … } from './appgrant.js';` line (and one from './fast.js') and `export function`
+// web glues) and derives a CommonJS twin of it for Node's `require`: keep to one
+// `import { … } from './appgrant.js';` line (and one from './sign.js') and `export function`
 // declarations.
 import { Gate, signRequest, validate } from './appgrant.js';
-import { ProofSigner } from './fast.js';
+import { ProofSigner } from './sign.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const MAX_FORM_BYTES = 1024 * 1024;

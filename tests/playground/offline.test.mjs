@@ -121,7 +121,7 @@ test('the served page gets its wasm without fetch, and may not connect anywhere,
     // The page's own modules only; the wasm comes inside one of them.
     const paths = requests.map((u) => new URL(u).pathname);
     assert.ok(paths.includes('/gen/appgrant.mjs'), paths.join(' '));
-    assert.deepEqual(paths.filter((p) => !/^\/(|app\.js|style\.css|js\/[a-z]+\.js|gen\/(appgrant-glue\.js|appgrant\.mjs|fast\.js))$/.test(p)), []);
+    assert.deepEqual(paths.filter((p) => !/^\/(|app\.js|style\.css|js\/[a-z]+\.js|gen\/(appgrant-glue\.js|appgrant\.mjs|sign\.js|fast\.js))$/.test(p)), []);
     await screenshot(page, 'build-1440-dark');
     assert.deepEqual(problems, []);
     assert.deepEqual(await connectionRefused(page, `${env.origin}/index.html`), ['refused', 'connect-src']);

@@ -17,6 +17,7 @@ const gate :Workerd.Worker = (
     (name = "appgrant", esModule = embed "../../../node_modules/appgrant/workerd.mjs"),
     (name = "appgrant.js", esModule = embed "../../../node_modules/appgrant/appgrant.js"),
     (name = "signer.js", esModule = embed "../../../node_modules/appgrant/signer.js"),
+    (name = "sign.js", esModule = embed "../../../node_modules/appgrant/sign.js"),
     (name = "fast.js", esModule = embed "../../../node_modules/appgrant/fast.js"),
     (name = "clients.js", esModule = embed "../../../node_modules/appgrant/clients.js"),
     (name = "appgrant_bg.wasm", wasm = embed "../../../node_modules/appgrant/appgrant_bg.wasm"),
