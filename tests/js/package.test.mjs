@@ -83,14 +83,15 @@ test('edge entries neither fetch nor read the wasm: it arrives as a module impor
 });
 
 // A fresh Node process runs `script` (CommonJS, `api` is the package by `require` or `import`)
-// and prints JSON; which of the package's glues it loaded comes back as `loaded`, and the byte
+// and prints JSON; which of the files index.cjs loads on first use (api.cjs, the API module's glue
+// appgrant.cjs) it loaded comes back as `loaded`, and the byte
 // length of each wasm module it compiled as `compiled`.
 function fresh(how, script) {
   const load = how === 'require' ? "const api = require('appgrant');" : "const api = await import('appgrant');";
   const count = 'const compiled = []; const Module = WebAssembly.Module;\n' +
     'WebAssembly.Module = function (bytes) { compiled.push(bytes.byteLength); return new Module(bytes); };\n';
   const body = `${count}${load}\nconst out = (() => { ${script} })();\n` +
-    "const loaded = Object.keys(require.cache).map((f) => f.split(/[\\\\/]/).pop()).filter((f) => /^(appgrant|signer)\\.cjs$/.test(f)).sort();\n" +
+    "const loaded = Object.keys(require.cache).map((f) => f.split(/[\\\\/]/).pop()).filter((f) => /^(appgrant|api)\\.cjs$/.test(f)).sort();\n" +
     'console.log(JSON.stringify({ out, loaded, compiled }));';
   const source = `const { createRequire } = await import('node:module'); const require = createRequire(${JSON.stringify(join(repo, 'x.js'))});\n${body}`;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' }));
@@ -104,7 +105,7 @@ for (const how of ['require', 'import']) {
       const signer = new api.ProofSigner('s3cret');
       return [api.appsecretProof('tok', 's3cret', 1764000000), signer.proof('tok', 1764000000), signer.proof('tok', new Date(1764000000000)),
         signer.legacy('tok'), api.legacyAppsecretProof('tok', 's3cret')];`);
-    // The signer module has no glue: index.cjs compiles it, once.
+    // The signer module has no glue: index.cjs compiles it, once, and loads no more JavaScript.
     assert.deepEqual({ loaded: signing.loaded, compiled: signing.compiled }, { loaded: [], compiled: [wasmSize('signer_bg.wasm')] });
     const proof = { appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 };
     const legacy = hmacHex('s3cret', 'tok');
@@ -115,7 +116,7 @@ for (const how of ['require', 'import']) {
     const deciding = fresh(how, `return [api.validate(${JSON.stringify(config)}), api.compile(${JSON.stringify(config)}).evaluate(${JSON.stringify(request)}).toJSON()];`);
     assert.deepEqual(deciding, {
       out: [esm.validate(config), esm.compile(config).evaluate(request).toJSON()],
-      loaded: ['appgrant.cjs'],
+      loaded: ['api.cjs', 'appgrant.cjs'],
       compiled: [wasmSize('appgrant_bg.wasm')],
     });
     assert.equal(deciding.out[1].operation, 'group.feed.read');
@@ -136,4 +137,17 @@ test("the API module's classes behave as themselves before and after it loads (i
     return [...seen, wp instanceof Integration, restored instanceof Integration, Integration.name, typeof Integration.prototype.issueToken,
       'fromState' in Integration, gate instanceof Gate, gate instanceof Named, gate.named, typeof gate.handle, called];`);
   assert.deepEqual(checked.out, ['function', false, true, true, 'Integration', 'function', true, true, true, true, 'function', true]);
+});
+
+test("the Policy fast path's class behaves as itself before and after api.cjs loads (index.cjs's stand-ins)", () => {
+  const checked = fresh('require', `
+    const { Policy, compile } = api;
+    const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('api.cjs'));
+    const before = [typeof Policy, loaded(), Policy.name];
+    let refused;
+    try { new Policy(); } catch (e) { refused = e.code; }
+    const policy = compile({ app_id: '1', permissions: ['read_group_content'] });
+    const decision = policy.evaluate({ method: 'GET', path: '/1001/feed', node: 'group' });
+    return [...before, refused, loaded(), policy instanceof Policy, Object.getPrototypeOf(policy) === Policy.prototype, typeof Policy.prototype.evaluate, decision.allowed];`);
+  assert.deepEqual(checked.out, ['function', false, 'Policy', 'invalid_argument', true, true, true, 'function', true]);
 });
