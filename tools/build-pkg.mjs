@@ -12,16 +12,17 @@
 // files pick how each runtime obtains the wasm so that the API is ready as soon as the import
 // resolves:
 //   index.mjs    Node import:  the exports of index.cjs, so import and require share one instance
-//   index.cjs    Node require: the signer module's loader, the API module's glue (appgrant.cjs)
-//                on first use, the fast paths and the clients, in one file
+//   index.cjs    Node require: the signer module's loader and the proof functions; the rest of
+//                the API's JavaScript (api.cjs) and the API module's glue (appgrant.cjs) on first use
 //   browser.mjs  browsers and the default: top-level await of init(), fetching the wasm by URL
 //   deno.mjs     Deno: `import source` gives a WebAssembly.Module without read permission
 //   workerd.mjs  Cloudflare workerd: a .wasm import is a WebAssembly.Module; nothing is fetched
 // The clients (js/clients.mjs: preRequest, signedFetch, createGate, ...) are plain JavaScript over
-// the API: clients.js beside the web glues, and a CommonJS twin derived into index.cjs; every entry
-// re-exports them. js/fast.mjs is built the same way (fast.js, and a twin in index.cjs): it replaces some of
-// the glue's exports (ProofSigner, appsecretProof, compile, evaluate) with versions that pass the
-// core primitives only, and the entries export those instead of the glue's.
+// the API: clients.js beside the web glues, and a CommonJS twin derived into api.cjs; every entry
+// re-exports them. js/sign.mjs (the proof functions: sign.js, and a twin in index.cjs) and
+// js/fast.mjs (the Policy fast path: fast.js, and a twin in api.cjs) are built the same way: they
+// pass the core primitives only, and replace the glue's exports of the same name (compile,
+// evaluate) in every entry.
 // js/cli.mjs is the `appgrant` command (cli.mjs in the package).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
