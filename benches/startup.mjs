@@ -13,7 +13,8 @@ const specifier = {
   appgrant: 'appgrant',
   cedar: '@cedar-policy/cedar-wasm/nodejs',
   'node:crypto': 'node:crypto',
-  // benches/empty-package, linked into node_modules by ./dev: resolved by name, as appgrant is.
+  // benches/empty-package: resolved by name, as appgrant is (benches/bench.mjs runs a copy of this
+  // file beside copies of the packages, as npm would install them).
   empty: 'empty-package',
 }[engine];
 if (!specifier || !['import', 'require'].includes(how)) throw new Error('usage: startup.mjs appgrant|cedar|node:crypto|empty import|require');
