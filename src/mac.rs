@@ -10,17 +10,83 @@
 //! the tests check this module against RFC 4231, FIPS 180-4 and the `hmac`
 //! crate.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use sha2::compress256;
 use sha2::digest::generic_array::GenericArray;
 use zeroize::Zeroize;
 
 const BLOCK: usize = 64;
 
+/// Blocks compressed by [`compact`] before sha2's compression takes over.
+///
+/// Why two: V8 compiles a wasm function on its first call, and sha2's
+/// compression is 7.9 KB of wasm (its 64 rounds unrolled) that a fresh
+/// process compiled during its first proof, about 0.3 ms of it (measured in
+/// Node 20). The loop of `compact` is 1 KB and compiles in a fraction of
+/// that, but runs about 1.6x slower, so a process that goes on hashing moves
+/// to sha2's after this many blocks (a proof is 2 to 5) and pays its compile
+/// once. The count depends on calls only, never on data.
+const COMPACT_BLOCKS: u32 = 256;
+static COMPRESSED: AtomicU32 = AtomicU32::new(0);
+
 /// Compresses one block in place. `from_slice` checks the length, which is
 /// a block's by construction everywhere this is called; borrowing (not
 /// copying) it leaves no further copy of message bytes on the stack.
 fn compress(h: &mut [u32; 8], block: &[u8]) {
-    compress256(h, std::slice::from_ref(GenericArray::from_slice(block)));
+    let done = COMPRESSED.load(Ordering::Relaxed);
+    if done < COMPACT_BLOCKS {
+        COMPRESSED.store(done + 1, Ordering::Relaxed);
+        compact(h, block);
+    } else {
+        compress256(h, std::slice::from_ref(GenericArray::from_slice(block)));
+    }
+}
+
+/// SHA-256's round constants (FIPS 180-4, 4.2.2).
+const K: [u32; 64] = [
+    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+];
+
+/// SHA-256's compression of one 64-byte block (FIPS 180-4, 6.2.2) as two
+/// loops, small to compile; the message schedule is wiped after use. A
+/// shorter `block` leaves its missing words zero (none is, see `compress`).
+fn compact(h: &mut [u32; 8], block: &[u8]) {
+    let mut w = [0u32; 64];
+    for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
+        *word = bytes.try_into().map_or(0, u32::from_be_bytes);
+    }
+    for i in 16..64 {
+        let at = |back: usize| w.get(i - back).copied().unwrap_or(0);
+        let (w15, w2) = (at(15), at(2));
+        let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
+        let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
+        let next = at(16).wrapping_add(s0).wrapping_add(at(7)).wrapping_add(s1);
+        if let Some(word) = w.get_mut(i) {
+            *word = next;
+        }
+    }
+    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = *h;
+    for (k, word) in K.iter().zip(&w) {
+        let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+        let ch = (e & f) ^ (!e & g);
+        let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(*k).wrapping_add(*word);
+        let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+        let maj = (a & b) ^ (a & c) ^ (b & c);
+        let t2 = s0.wrapping_add(maj);
+        (hh, g, f, e, d, c, b, a) = (g, f, e, d.wrapping_add(t1), c, b, a, t1.wrapping_add(t2));
+    }
+    for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+        *x = x.wrapping_add(y);
+    }
+    w.zeroize();
 }
 
 /// SHA-256's initial hash value (FIPS 180-4, 5.3.3).
@@ -266,7 +332,41 @@ mod tests {
         }
     }
 
+    /// sha2's compression of one block, the oracle of `compact`.
+    fn sha2_compress(h: &[u32; 8], block: &[u8; 64]) -> [u32; 8] {
+        let mut h = *h;
+        compress256(&mut h, &[(*block).into()]);
+        h
+    }
+
+    #[test]
+    fn compact_compression_gives_the_fips_180_digests() {
+        // The one padded block of "abc" and of "" from the IV is the whole digest.
+        let mut abc = [0u8; 64];
+        abc[..4].copy_from_slice(b"abc\x80");
+        abc[63] = 24;
+        let mut empty = [0u8; 64];
+        empty[0] = 0x80;
+        for (block, want) in [
+            (abc, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (empty, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ] {
+            let mut h = IV;
+            compact(&mut h, &block);
+            let digest: Vec<u8> = h.iter().flat_map(|w| w.to_be_bytes()).collect();
+            assert_eq!(hex(&digest), want);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn compact_compression_agrees_with_sha2(h in any::<[u32; 8]>(), block in proptest::collection::vec(any::<u8>(), 64)) {
+            let block: [u8; 64] = block.try_into().unwrap();
+            let mut mine = h;
+            compact(&mut mine, &block);
+            prop_assert_eq!(mine, sha2_compress(&h, &block));
+        }
+
         #[test]
         fn agrees_with_the_sha2_and_hmac_crates(key in proptest::collection::vec(any::<u8>(), 0..200),
                                                  parts in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..150), 0..5)) {
