@@ -6,9 +6,10 @@
 //! blocks, which say nothing recoverable about the bytes they absorbed; the
 //! partial block of a [`Hasher`] is wiped when it drops. That is what lets a
 //! signer keep a token's whole blocks absorbed between calls without keeping
-//! any byte of the token. The compression itself is sha2's (`compress256`);
-//! the tests check this module against RFC 4231, FIPS 180-4 and the `hmac`
-//! crate.
+//! any byte of the token. The compression is sha2's (`compress256`), after a
+//! compact one of this module's for a process's first blocks (see
+//! `COMPACT_BLOCKS`); the tests check this module against RFC 4231, FIPS
+//! 180-4 and the `sha2` and `hmac` crates.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
