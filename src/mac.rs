@@ -33,7 +33,8 @@ static COMPRESSED: AtomicU32 = AtomicU32::new(0);
 
 /// Compresses one block in place. `from_slice` checks the length, which is
 /// a block's by construction everywhere this is called; borrowing (not
-/// copying) it leaves no further copy of message bytes on the stack.
+/// copying) it leaves no further copy of message bytes on the stack than
+/// sha2's own (`compact` wipes the words it makes of them).
 fn compress(h: &mut [u32; 8], block: &[u8]) {
     let done = COMPRESSED.load(Ordering::Relaxed);
     if done < COMPACT_BLOCKS {

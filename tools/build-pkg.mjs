@@ -128,7 +128,7 @@ const initWith = (comment, importWasm, api) =>
   `${typesHint}// ${comment}\n${importWasm}\nimport { initSync } from './appgrant.js';\n\n` +
   `initSync({ module: wasmModule });\n\n${reexports(api, 'js')}`;
 
-// `api` lists the names each module gives: { glue, fast, clients }.
+// `api` lists the names each module gives: { glue, sign, fast, clients }.
 const FROM = { glue: './appgrant.js' };
 const reexports = (api, ext) => {
   const byFile = new Map();
