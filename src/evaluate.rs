@@ -19,7 +19,7 @@ use crate::config::{Config, GroupMode};
 use crate::ip::{self, AllowList, EntryError};
 use crate::proof::{ProofParams, Received, TimeValue, VerifyOptions};
 use crate::reason::{DenyReason, GraphError};
-use crate::request::{AuthMethod, Lookup, Param, PostPlace, Request, Resolution, Route, TargetUser, Thread, TimeParam, Unresolved, MAX_SEGMENTS};
+use crate::request::{AuthMethod, Lookup, Param, PostPlace, Request, Resolution, Route, Target, TargetUser, Thread, TimeParam, Unresolved, MAX_SEGMENTS};
 use crate::token::{self, Credentials, TokenStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -103,12 +103,14 @@ impl Policy {
 
     /// Runs the checks in order, showing each outcome to `observe`, until one denies.
     fn run(&self, request: &Request, credentials: Option<&Credentials>, clock: i64, mut observe: impl FnMut(&'static str, &Outcome, &Ctx)) -> Verdict {
-        let segments = request.target.as_ref().ok().map(|t| t.segment_array());
+        let target = request.target();
+        let segments = target.as_ref().ok().map(|t| t.segment_array());
         let mut ctx = Ctx {
             policy: self,
             credentials,
             request,
             now: request.now.unwrap_or(clock),
+            target,
             segments: segments.flatten().unwrap_or(([""; MAX_SEGMENTS], 0)),
             resolution: None,
             permission: None,
@@ -164,7 +166,8 @@ enum Detail<'a> {
     TimeTwice,
     ProofValid,
     ProofRefused(DenyReason),
-    PathRefused(&'a str),
+    /// Why is `Ctx::target`'s error.
+    PathRefused,
     PathUnreadable,
     Unresolved(Unresolved),
     Ambiguous(&'a str),
@@ -200,8 +203,10 @@ enum Detail<'a> {
 struct Ctx<'a> {
     policy: &'a Policy,
     credentials: Option<&'a Credentials>,
-    request: &'a Request,
+    request: &'a Request<'a>,
     now: i64,
+    /// The request's path after the version prefix, or why it is refused.
+    target: Result<Target<'a>, String>,
     segments: ([&'a str; MAX_SEGMENTS], usize),
     resolution: Option<Resolution<'a>>,
     /// The permission the decision rests on (reported in the decision).
@@ -350,8 +355,8 @@ fn check_proof<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
 }
 
 fn check_operation<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
-    let resolution = match (&ctx.request.target, ctx.resolution) {
-        (Err(why), _) => return Deny(DenyReason::PathInvalid, Detail::PathRefused(why)),
+    let resolution = match (&ctx.target, ctx.resolution) {
+        (Err(_), _) => return Deny(DenyReason::PathInvalid, Detail::PathRefused),
         (_, Some(res)) => res,
         (_, None) => return Deny(DenyReason::PathInvalid, Detail::PathUnreadable),
     };
@@ -548,9 +553,9 @@ impl Detail<'_> {
             Detail::TimeTwice => "appsecret_time is given more than once".into(),
             Detail::ProofValid => "appsecret_proof matches the token and appsecret_time, within 300 seconds".into(),
             Detail::ProofRefused(reason) => proof_detail(reason).into(),
-            Detail::PathRefused(why) => why.into(),
+            Detail::PathRefused => ctx.target.as_ref().err().cloned().unwrap_or_default(),
             Detail::PathUnreadable => "the path cannot be read".into(),
-            Detail::Unresolved(why) => match (&ctx.request.target, why) {
+            Detail::Unresolved(why) => match (&ctx.target, why) {
                 // Longer than any operation's path: not split into the fixed array.
                 (Ok(target), Unresolved::NoPath) => format!("no operation has the path {}", target.shown()),
                 _ => ctx.lookup().describe(why),

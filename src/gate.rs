@@ -13,6 +13,7 @@
 //! is read, so a parameter given in two places (or twice in one) is the same
 //! conflict `request.rs` already refuses: servers disagree on which copy wins.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
@@ -240,7 +241,7 @@ impl Gate {
     /// The exchange as a request: every credential source merged into one
     /// query string, body keys as the fields a write touches.
     /// Everything written on the way is a `Text`: the pieces are tokens.
-    fn request(&self, exchange: &Exchange) -> std::result::Result<Request, String> {
+    fn request(&self, exchange: &Exchange) -> std::result::Result<Request<'static>, String> {
         let (path, query) = split_url(&exchange.url);
         let mut target = Text::with_capacity(exchange.url.len());
         target.push_str(path);
@@ -276,7 +277,7 @@ impl Gate {
         let source_ip = exchange.client_ip.clone().or_else(|| self.has_allow_list().then(String::new));
         Ok(Request::new(Parts {
             method: exchange.method.clone().into(),
-            path: target.into_string(),
+            path: Cow::Owned(target.into_string()),
             node: None,
             group_id: None,
             fields,

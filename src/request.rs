@@ -116,16 +116,20 @@ impl<T> fmt::Debug for Param<T> {
     }
 }
 
+/// Its text is borrowed when the caller keeps it for the request's life
+/// (the wasm fast path reads it in place), and owned otherwise.
 #[derive(Clone)]
-pub struct Request {
+pub struct Request<'t> {
     /// Borrowed when it is one of `METHODS`, as the fast path gives it.
     pub method: Cow<'static, str>,
-    pub path: String,
-    /// The path after the version prefix, or why it is refused.
-    pub target: std::result::Result<Target, String>,
+    pub path: Cow<'t, str>,
+    /// Where the path ends in `path`, before its query string.
+    path_end: usize,
+    /// Why the query string cannot be read, which refuses the path.
+    query_error: Option<String>,
     pub node: Option<Node>,
     /// `group_id` as given: absent, `null` (a timeline post) or a group id.
-    pub group_id: Option<Option<String>>,
+    pub group_id: Option<Option<Cow<'t, str>>>,
     pub fields: Vec<String>,
     pub source_ip: Option<String>,
     pub access_token: Param<String>,
@@ -142,16 +146,19 @@ pub struct Request {
 
 /// The path's query string and the credentials may be tokens: wiped when
 /// the request is dropped.
-impl Drop for Request {
+impl Drop for Request<'_> {
     fn drop(&mut self) {
-        self.path.zeroize();
+        // Borrowed text is its owner's to wipe.
+        if let Cow::Owned(path) = &mut self.path {
+            path.zeroize();
+        }
         self.access_token.zeroize();
         self.appsecret_proof.zeroize();
     }
 }
 
 /// The query string may carry a token: Debug shows the path without it.
-impl fmt::Debug for Request {
+impl fmt::Debug for Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (path, query) = split_url(&self.path);
         f.debug_struct("Request")
@@ -173,11 +180,11 @@ impl fmt::Debug for Request {
 /// A request's values once their types are known, before its path and
 /// query string are read: `Request::from_json` produces them from JSON, and
 /// the wasm layer from JavaScript primitives, without a JSON round trip.
-pub struct Parts {
+pub struct Parts<'t> {
     pub method: Cow<'static, str>,
-    pub path: String,
+    pub path: Cow<'t, str>,
     pub node: Option<Node>,
-    pub group_id: Option<Option<String>>,
+    pub group_id: Option<Option<Cow<'t, str>>>,
     pub fields: Vec<String>,
     pub source_ip: Option<String>,
     pub access_token: Option<String>,
@@ -286,11 +293,11 @@ pub fn parse_node(s: &str) -> Result<Node> {
     })
 }
 
-impl Request {
+impl<'t> Request<'t> {
     /// Reads a request object. Shape errors raise `invalid_request`;
     /// values the platform would refuse (a bad address, a malformed proof)
     /// are kept for the checks to deny.
-    pub fn from_json(v: &Value) -> Result<Request> {
+    pub fn from_json(v: &Value) -> Result<Request<'static>> {
         let map = v.as_object().ok_or_else(|| bad(format!("the request must be an object, found {}", kind(v))))?;
         if let Some(k) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(bad(format!("unknown field request.{}", clipped(k))));
@@ -302,7 +309,7 @@ impl Request {
         let group_id = match map.get("group_id") {
             None => None,
             Some(Value::Null) => Some(None),
-            Some(Value::String(g)) => Some(Some(g.clone())),
+            Some(Value::String(g)) => Some(Some(Cow::Owned(g.clone()))),
             Some(other) => return Err(bad(format!("request.group_id must be a string or null, found {}", kind(other)))),
         };
         let fields = match map.get("fields") {
@@ -339,7 +346,7 @@ impl Request {
         let directory = Directory::from_json(map.get("directory"), "request.directory")?;
         Ok(Request::new(Parts {
             method: Cow::Owned(method.to_string()),
-            path: path.to_string(),
+            path: Cow::Owned(path.to_string()),
             node,
             group_id,
             fields,
@@ -357,13 +364,26 @@ impl Request {
 
     /// Reads the path and its query string: fields and credentials in the
     /// query join (or conflict with) those given beside it.
-    pub fn new(parts: Parts) -> Request {
+    pub fn new(parts: Parts<'t>) -> Request<'t> {
         let mut fields = parts.fields;
         let mut access_token = Param::Absent.merge(parts.access_token);
         let mut appsecret_proof = Param::Absent.merge(parts.appsecret_proof);
         let mut appsecret_time = Param::Absent.merge(parts.appsecret_time);
-        let (path, query) = split_url(&parts.path);
-        let mut target = parse_path(path);
+        let mut query_error = None;
+        let (bare, query) = split_url(&parts.path);
+        let path_end = bare.len();
+        // A full URL is kept as its path and query, so that its path is at the start, where
+        // `target` reads it without splitting it again.
+        let url_path = (!parts.path.starts_with('/')).then(|| {
+            // Sized once: a reallocation would leave a copy of the query in freed memory.
+            let mut kept = String::with_capacity(bare.len() + 1 + query.map_or(0, str::len));
+            kept.push_str(bare);
+            if let Some(q) = query {
+                kept.push('?');
+                kept.push_str(q);
+            }
+            kept
+        });
         if let Some(q) = query {
             match form::parse(q) {
                 Ok(pairs) => {
@@ -382,13 +402,23 @@ impl Request {
                         }
                     }
                 }
-                Err(e) => target = Err(format!("the query string cannot be read: {}", e.message)),
+                Err(e) => query_error = Some(format!("the query string cannot be read: {}", e.message)),
             }
         }
+        let path = match (url_path, parts.path) {
+            (None, path) => path,
+            (Some(kept), mut url) => {
+                if let Cow::Owned(text) = &mut url {
+                    text.zeroize();
+                }
+                Cow::Owned(kept)
+            }
+        };
         Request {
             method: parts.method,
-            path: parts.path,
-            target,
+            path,
+            path_end,
+            query_error,
             node: parts.node,
             group_id: parts.group_id,
             fields,
@@ -401,6 +431,14 @@ impl Request {
             thread: parts.thread,
             target_user: parts.target_user,
             directory: parts.directory,
+        }
+    }
+
+    /// The path after the version prefix, or why it is refused.
+    pub fn target(&self) -> std::result::Result<Target<'_>, String> {
+        match &self.query_error {
+            Some(e) => Err(e.clone()),
+            None => parse_path(self.path.get(..self.path_end).unwrap_or_default()),
         }
     }
 
@@ -467,52 +505,52 @@ fn is_version(segment: &str) -> bool {
 /// The most segments an operation's path has; a longer path names nothing.
 pub const MAX_SEGMENTS: usize = 6;
 
-/// A readable path, held as one string: its segments after the version
-/// prefix, joined by `/`, with `/company` read as `/community`. Where the
-/// segments end is found once, when it is read, not at each decision.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Target {
-    text: String,
+/// A readable path: its segments after the version prefix, as a view of the
+/// path it was read from, with `/company` read as `/community`. Where the
+/// segments end is found in the one pass that checks the path, not at each
+/// use.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'p> {
+    /// The segments, joined by `/` (the first one as written).
+    text: &'p str,
+    /// The first segment is `company`: it reads as `community`.
+    company: bool,
     /// The end of each segment in `text`; each starts one past the end before.
     ends: [usize; MAX_SEGMENTS],
     /// How many segments there are; more than `MAX_SEGMENTS` are only counted.
     count: usize,
 }
 
-impl Target {
-    /// `text` has no empty segment (`parse_path` refuses them), or is empty.
-    fn new(text: String) -> Target {
-        let mut ends = [0; MAX_SEGMENTS];
-        let mut count = 0;
-        let mut end_at = |end: usize| {
-            if let Some(slot) = ends.get_mut(count) {
-                *slot = end;
-            }
-            count += 1;
-        };
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'/' {
-                end_at(i);
-            }
+/// Equal when they name the same segments, however they were written.
+impl PartialEq for Target<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.segments().eq(other.segments())
+    }
+}
+
+impl Eq for Target<'_> {}
+
+impl<'p> Target<'p> {
+    fn read(&self, segment: &'p str, first: bool) -> &'p str {
+        if first && self.company {
+            "community"
+        } else {
+            segment
         }
-        if !text.is_empty() {
-            end_at(text.len());
-        }
-        Target { text, ends, count }
     }
 
-    pub fn segments(&self) -> impl Iterator<Item = &str> {
-        self.text.split('/').filter(|s| !s.is_empty())
+    pub fn segments(&self) -> impl Iterator<Item = &'p str> + '_ {
+        self.text.split('/').filter(|s| !s.is_empty()).enumerate().map(|(i, s)| self.read(s, i == 0))
     }
 
     /// The segments in a fixed array, or `None` when there are more than any
     /// operation has.
-    pub fn segment_array(&self) -> Option<([&str; MAX_SEGMENTS], usize)> {
+    pub fn segment_array(&self) -> Option<([&'p str; MAX_SEGMENTS], usize)> {
         let ends = self.ends.get(..self.count)?;
         let mut out = [""; MAX_SEGMENTS];
         let mut start = 0;
-        for (slot, &end) in out.iter_mut().zip(ends) {
-            *slot = self.text.get(start..end).unwrap_or_default();
+        for (i, (slot, &end)) in out.iter_mut().zip(ends).enumerate() {
+            *slot = self.read(self.text.get(start..end).unwrap_or_default(), i == 0);
             start = end + 1;
         }
         Some((out, self.count))
@@ -520,50 +558,73 @@ impl Target {
 
     /// `/a/b`, as messages show it.
     pub fn shown(&self) -> String {
-        format!("/{}", self.text)
+        let mut shown = String::with_capacity(self.text.len() + 5);
+        for s in self.segments() {
+            shown.push('/');
+            shown.push_str(s);
+        }
+        if shown.is_empty() {
+            shown.push('/');
+        }
+        shown
     }
 }
 
 /// The path's segments after the version prefix, or why it is refused.
-pub fn parse_path(path: &str) -> std::result::Result<Target, String> {
+///
+/// One pass over the bytes checks every character and every segment and
+/// finds where each segment ends: this runs for every decision, and each
+/// separate scan costs about as much as the rest of reading the request.
+pub fn parse_path(path: &str) -> std::result::Result<Target<'_>, String> {
     let rest = path.strip_prefix('/').ok_or_else(|| "the path must start with `/`".to_string())?;
-    let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.');
-    if let Some(at) = rest.bytes().position(|b| !allowed(&b)) {
-        // Every byte before `at` is ASCII, so `at` starts a character.
-        let c = rest.get(at..).and_then(|r| r.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
-        return Err(if c == '%' {
-            "percent-encoded characters are refused in the path: they can hide `/` or `.`".to_string()
-        } else {
-            format!("the character {c:?} is not allowed in a path")
-        });
-    }
-    if !rest.is_empty() {
-        // Byte by byte rather than with `split`: this runs for every decision.
-        let (mut start, mut position) = (0, 1);
-        for (end, b) in rest.bytes().chain([b'/']).enumerate() {
-            if b != b'/' {
-                continue;
+    let mut ends = [0; MAX_SEGMENTS];
+    let (mut count, mut position, mut start, mut base) = (0, 0, 0, 0);
+    // A refused character is reported before a refused segment, wherever each is.
+    let mut refused_segment = None;
+    let mut company = false;
+    let mut end_segment = |start: usize, end: usize| {
+        position += 1;
+        let segment = rest.get(start..end).unwrap_or_default();
+        match segment {
+            "" => _ = refused_segment.get_or_insert(Err(position)),
+            "." | ".." => _ = refused_segment.get_or_insert(Ok(segment)),
+            // The first segment: a version prefix is skipped once.
+            _ if position == 1 && is_version(segment) => {
+                base = end + 1;
+                return;
             }
-            match rest.get(start..end).unwrap_or_default() {
-                "" => return Err(format!("empty path segment at position {position}: `//` and a trailing `/` are refused")),
-                s @ ("." | "..") => return Err(format!("`{s}` segments are refused, not resolved")),
-                _ => {}
-            }
-            (start, position) = (end + 1, position + 1);
+            _ => {}
+        }
+        if count == 0 {
+            company = segment == "company";
+        }
+        if let Some(slot) = ends.get_mut(count) {
+            *slot = end.saturating_sub(base);
+        }
+        count += 1;
+    };
+    for (at, b) in rest.bytes().enumerate() {
+        if b == b'/' {
+            end_segment(start, at);
+            start = at + 1;
+        } else if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+            // Every byte before `at` is ASCII, so `at` starts a character.
+            let c = rest.get(at..).and_then(|r| r.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
+            return Err(if c == '%' {
+                "percent-encoded characters are refused in the path: they can hide `/` or `.`".to_string()
+            } else {
+                format!("the character {c:?} is not allowed in a path")
+            });
         }
     }
-    let first_segment = |p| split_at_byte(p, b'/').unwrap_or((p, ""));
-    let (first, after) = first_segment(rest);
-    let (first, after) = if is_version(first) { first_segment(after) } else { (first, after) };
-    // `/company` is the documented alternative name of `/community`.
-    let first = if first == "company" { "community" } else { first };
-    let mut text = String::with_capacity(first.len() + 1 + after.len());
-    text.push_str(first);
-    if !after.is_empty() {
-        text.push('/');
-        text.push_str(after);
+    if !rest.is_empty() {
+        end_segment(start, rest.len());
     }
-    Ok(Target::new(text))
+    match refused_segment {
+        Some(Err(position)) => Err(format!("empty path segment at position {position}: `//` and a trailing `/` are refused")),
+        Some(Ok(s)) => Err(format!("`{s}` segments are refused, not resolved")),
+        None => Ok(Target { text: rest.get(base..).unwrap_or_default(), company, ends, count }),
+    }
 }
 
 /// `split_once` for an ASCII byte, as a plain loop: a `split_once` on a
@@ -1000,7 +1061,7 @@ mod tests {
         let r = Request::from_json(&json!({ "method": "GET", "path": "https://graph.workplace.com/v18.0/55?fields=email,title&appsecret_time=5#x",
             "fields": ["name"], "appsecret_time": 5 })).unwrap();
         assert_eq!(r.fields, ["name", "email", "title"]);
-        assert_eq!(r.target.as_ref().unwrap().segments().collect::<Vec<_>>(), ["55"]);
+        assert_eq!(r.target().unwrap().segments().collect::<Vec<_>>(), ["55"]);
         assert!(matches!(r.appsecret_time, Param::Conflict), "given twice, even equal");
         let r = Request::from_json(&json!({ "method": "GET", "path": "/55?access_token=a&access_token=a" })).unwrap();
         assert!(matches!(r.access_token, Param::Conflict));

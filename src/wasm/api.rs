@@ -182,7 +182,7 @@ fn optional_credentials(v: &JsValue) -> JsResult<Option<Credentials>> {
     Credentials::from_json(&value).map(Some).map_err(throw)
 }
 
-fn request(v: &JsValue) -> JsResult<Request> {
+fn request(v: &JsValue) -> JsResult<Request<'static>> {
     Request::from_json(&*secret_json(v, "request", ErrorCode::InvalidRequest)?).map_err(throw)
 }
 
@@ -398,14 +398,18 @@ struct Input<'i> {
     at: usize,
 }
 
-impl Input<'_> {
+impl<'i> Input<'i> {
     /// The next string, of `len` bytes; absent when `len` is negative.
-    fn next(&mut self, len: i32) -> Result<Option<String>, ()> {
+    fn next(&mut self, len: i32) -> Result<Option<&'i str>, ()> {
         let Ok(len) = usize::try_from(len) else { return Ok(None) };
         let end = self.at.checked_add(len).ok_or(())?;
         let text = self.bytes.get(self.at..end).and_then(|b| std::str::from_utf8(b).ok()).ok_or(())?;
         self.at = end;
-        Ok(Some(text.to_string()))
+        Ok(Some(text))
+    }
+
+    fn owned(&mut self, len: i32) -> Result<Option<String>, ()> {
+        Ok(self.next(len)?.map(str::to_string))
     }
 }
 
@@ -456,27 +460,31 @@ impl Policy {
         explain: bool,
     ) -> u32 {
         let lengths = [method_len, path_len, group_len, fields_len, ip_len, token_len, proof_len, time_len];
-        let read = self.read(method, node, group, mentioned, thread, time_number, now, lengths);
+        let decided = self.read(method, node, group, mentioned, thread, time_number, now, lengths).map(|request| {
+            let (credentials, clock) = (self.credentials.as_ref(), clock as i64);
+            if explain {
+                (0, Some(self.policy.evaluate(&request, credentials, clock)))
+            } else {
+                (packed(self.policy.decide(&request, credentials, clock)), None)
+            }
+        });
         let used = self.input.len().min(lengths.iter().map(|&l| usize::try_from(l).unwrap_or(0)).sum());
         if let Some(written) = self.input.get_mut(..used) {
             written.zeroize();
         }
-        let Ok(request) = read else { return UNREADABLE };
-        let clock = clock as i64;
-        if explain {
-            let decision = self.policy.evaluate(&request, self.credentials.as_ref(), clock);
-            self.explained = Some(decision);
-            return 0;
+        let Ok((code, explained)) = decided else { return UNREADABLE };
+        if explained.is_some() {
+            self.explained = explained;
         }
-        packed(self.policy.decide(&request, self.credentials.as_ref(), clock))
+        code
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn read(&self, method: u32, node: u32, group: u32, mentioned: bool, thread: u32, time_number: f64, now: f64, lengths: [i32; 8]) -> Result<Request, ()> {
+    fn read(&self, method: u32, node: u32, group: u32, mentioned: bool, thread: u32, time_number: f64, now: f64, lengths: [i32; 8]) -> Result<Request<'_>, ()> {
         let [method_len, path_len, group_len, fields_len, ip_len, token_len, proof_len, time_len] = lengths;
         let mut input = Input { bytes: &self.input, at: 0 };
         let index = |i: u32| usize::try_from(i).ok().and_then(|i| i.checked_sub(1));
-        let method_text = input.next(method_len)?;
+        let method_text = input.owned(method_len)?;
         let method = match index(method).and_then(|i| METHODS.get(i)) {
             Some(known) => Cow::Borrowed(*known),
             None => Cow::Owned(method_text.ok_or(())?),
@@ -484,24 +492,24 @@ impl Policy {
         let path = input.next(path_len)?.ok_or(())?;
         let group_id = input.next(group_len)?;
         let fields = input.next(fields_len)?;
-        let source_ip = input.next(ip_len)?;
-        let access_token = input.next(token_len)?;
-        let appsecret_proof = input.next(proof_len)?;
-        let appsecret_time = match input.next(time_len)? {
+        let source_ip = input.owned(ip_len)?;
+        let access_token = input.owned(token_len)?;
+        let appsecret_proof = input.owned(proof_len)?;
+        let appsecret_time = match input.owned(time_len)? {
             Some(text) => Some(TimeParam::Text(text)),
             None if time_number.is_nan() => None,
             None => Some(TimeParam::Number(time_number)),
         };
         Ok(Request::new(Parts {
             method,
-            path,
+            path: Cow::Borrowed(path),
             node: index(node).and_then(|i| Node::ALL.get(i).copied()),
             group_id: match group {
                 0 => None,
                 1 => Some(None),
-                _ => Some(group_id),
+                _ => Some(group_id.map(Cow::Borrowed)),
             },
-            fields: fields.as_deref().map(split_fields).unwrap_or_default(),
+            fields: fields.map(split_fields).unwrap_or_default(),
             source_ip,
             access_token,
             appsecret_proof,
