@@ -666,6 +666,8 @@ pub struct Route {
     pub index: usize,
     parts: [Part; MAX_SEGMENTS],
     len: usize,
+    /// Position of the operation's method in `METHODS`, compared as a number at each lookup.
+    method: Option<usize>,
     /// `PERMISSIONS` index of each entry of `operation.permissions`.
     pub grants: Vec<PermissionIndex>,
 }
@@ -679,7 +681,7 @@ impl Route {
             len += 1;
         }
         let grants = operation.permissions.iter().filter_map(|g| catalog::permission(g.permission).map(|(i, _)| i)).collect();
-        Route { operation, index, parts, len, grants }
+        Route { operation, index, parts, len, method: method_index(operation.method), grants }
     }
 
     fn part(&self, i: usize) -> Option<Part> {
@@ -717,62 +719,68 @@ impl Route {
 /// (a literal, or `None` for an id): every route a path can match shares
 /// its shape, so a lookup compares a handful of routes instead of all.
 /// Equal shapes are compared in full, so a collision costs time, never a
-/// wrong match. (FNV-1a.)
+/// wrong match. A literal counts by its length and first eight bytes, each
+/// a word: hashing byte by byte cost a lookup more than the rest of it.
 fn shape(len: usize, first: Option<&str>, last: Option<&str>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    let word = |part: Option<&str>| {
+        let Some(literal) = part else { return u64::MAX };
+        let mut bytes = [0u8; 8];
+        for (slot, b) in bytes.iter_mut().zip(literal.bytes()) {
+            *slot = b;
         }
+        u64::from_le_bytes(bytes) ^ (literal.len() as u64).rotate_right(8)
     };
-    eat(&len.to_le_bytes());
-    for part in [first, last] {
-        match part {
-            Some(literal) => {
-                eat(b"/");
-                eat(literal.as_bytes());
-            }
-            None => eat(b"{}"),
-        }
-    }
-    hash
+    let mixed = (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        ^ word(first).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+        ^ word(last).rotate_left(29).wrapping_mul(0x1656_67b1_9e37_79f9);
+    mixed ^ (mixed >> 31)
 }
 
 /// Every operation as a `Route`, in catalog order, with the routes of each
 /// shape; built on first use.
 struct RouteTable {
     routes: Vec<Route>,
-    /// (shape, positions in `routes`), sorted by shape.
-    shapes: Vec<(u64, Vec<usize>)>,
+    /// (shape, positions in `routes` in catalog order), open-addressed by
+    /// shape: a lookup finds its slot in a probe or two, where a binary
+    /// search took several unpredictable branches. An empty list is a free
+    /// slot.
+    slots: Vec<(u64, Vec<usize>)>,
 }
+
+/// Twice the most routes a route mask holds, so that slots stay mostly free
+/// and every probe sequence reaches a free one.
+const SLOTS: usize = 128;
 
 fn table() -> &'static RouteTable {
     static TABLE: OnceLock<RouteTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let routes: Vec<Route> = OPERATIONS.iter().enumerate().map(|(i, o)| Route::new(i, o)).collect();
-        let mut shapes: Vec<(u64, Vec<usize>)> = Vec::new();
+        let mut slots = vec![(0, Vec::new()); SLOTS];
         for (i, route) in routes.iter().enumerate() {
             let key = route.shape();
-            match shapes.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, members)) => members.push(i),
-                None => shapes.push((key, vec![i])),
+            if let Some((k, members)) = RouteTable::slot(&slots, key).and_then(|at| slots.get_mut(at)) {
+                *k = key;
+                members.push(i);
             }
         }
-        crate::sort::by_key(&mut shapes, |(k, _)| *k);
-        RouteTable { routes, shapes }
+        RouteTable { routes, slots }
     })
 }
 
 impl RouteTable {
+    /// Where the slot of `key` is: its own, or the free one it would take.
+    fn slot(slots: &[(u64, Vec<usize>)], key: u64) -> Option<usize> {
+        let start = usize::try_from(key % SLOTS as u64).unwrap_or(0);
+        (0..SLOTS).map(|step| (start + step) % SLOTS).find(|&at| slots.get(at).is_some_and(|(k, m)| m.is_empty() || *k == key))
+    }
+
     /// The routes (positions in `routes`) a path of these segments may match, in catalog order.
     /// `ids` says which segments are object ids.
     fn candidates(&self, segments: &[&str], ids: &[bool]) -> &[usize] {
         let key = |i: usize| segments.get(i).copied().filter(|_| ids.get(i) == Some(&false));
         let wanted = shape(segments.len(), key(0), key(segments.len().wrapping_sub(1)));
-        match self.shapes.binary_search_by_key(&wanted, |(k, _)| *k) {
-            Ok(at) => self.shapes.get(at).map(|(_, m)| m.as_slice()).unwrap_or_default(),
-            Err(_) => &[],
-        }
+        // A free slot has no members.
+        RouteTable::slot(&self.slots, wanted).and_then(|at| self.slots.get(at)).map(|(_, m)| m.as_slice()).unwrap_or_default()
     }
 }
 
@@ -807,6 +815,11 @@ pub struct Lookup<'s, 'a> {
     id: Option<&'a str>,
 }
 
+/// Where `method` is in `METHODS`, in any case.
+fn method_index(method: &str) -> Option<usize> {
+    METHODS.iter().position(|m| m.eq_ignore_ascii_case(method))
+}
+
 /// The bit of route `i` in a route mask. 64 bits hold the catalog (a test
 /// checks), and wasm has no native 128-bit shifts.
 fn route_bit(i: usize) -> u64 {
@@ -822,11 +835,13 @@ impl<'s, 'a> Lookup<'s, 'a> {
         }
         let (mut by_path, mut by_method) = (0, 0);
         let mut id = None;
+        // No route has a method outside `METHODS`.
+        let wanted = method_index(method).ok_or(());
         for &i in table.candidates(segments, &ids) {
             let Some(route) = table.routes.get(i) else { continue };
             if let Some(found) = route.matches(segments, &ids) {
                 by_path |= route_bit(i);
-                if route.operation.method.eq_ignore_ascii_case(method) {
+                if Ok(route.method) == wanted.map(Some) {
                     by_method |= route_bit(i);
                 }
                 id = id.or(found);
@@ -1002,7 +1017,18 @@ mod tests {
     #[test]
     fn route_masks_hold_the_catalog() {
         assert!(OPERATIONS.len() <= 64, "route masks are u64: widen them");
+        assert!(2 * OPERATIONS.len() <= SLOTS, "the route table needs free slots");
         assert_eq!(table().routes.len(), OPERATIONS.len());
+    }
+
+    #[test]
+    fn every_route_is_a_candidate_of_its_own_shape() {
+        let table = table();
+        for (i, route) in table.routes.iter().enumerate() {
+            let segments: Vec<&str> = (0..route.len).map(|k| match route.part(k) { Some(Part::Literal(l)) => l, _ => "1001" }).collect();
+            let ids: Vec<bool> = segments.iter().map(|s| is_object_id(s)).collect();
+            assert!(table.candidates(&segments, &ids).contains(&i), "{} {}", route.operation.method, route.operation.path);
+        }
     }
 
     #[test]
