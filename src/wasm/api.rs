@@ -400,6 +400,8 @@ struct Input<'i> {
 
 impl<'i> Input<'i> {
     /// The next string, of `len` bytes; absent when `len` is negative.
+    // Runs for each string of every decision: see src/request.rs on `#[inline]`.
+    #[inline]
     fn next(&mut self, len: i32) -> Result<Option<&'i str>, ()> {
         let Ok(len) = usize::try_from(len) else { return Ok(None) };
         let end = self.at.checked_add(len).ok_or(())?;
@@ -408,6 +410,7 @@ impl<'i> Input<'i> {
         Ok(Some(text))
     }
 
+    #[inline]
     fn owned(&mut self, len: i32) -> Result<Option<String>, ()> {
         Ok(self.next(len)?.map(str::to_string))
     }
