@@ -167,7 +167,7 @@ enum Detail<'a> {
     TimeTwice,
     ProofValid,
     ProofRefused(DenyReason),
-    /// Why is `Ctx::target`'s error.
+    /// The path is refused: `Ctx::target` holds why.
     PathRefused,
     PathUnreadable,
     Unresolved(Unresolved),
