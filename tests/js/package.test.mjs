@@ -18,10 +18,18 @@ test('import by name gives the API, ready to use', () => {
   assertProbe(probe(esm));
 });
 
-test('require by name gives the same API from the same instance as import', () => {
+test('require by name gives the same API as import, and the same instance but for the proof functions', () => {
   const cjs = require('appgrant');
   assertProbe(probe(cjs));
-  for (const name of apiNames) assert.equal(esm[name], cjs[name], `${name} differs between import and require`);
+  for (const name of apiNames) assert.deepEqual([typeof esm[name], esm[name].name], [typeof cjs[name], name], name);
+  // index.mjs signs on its own instance of the signer module (tools/build-pkg.mjs says why) ...
+  assert.deepEqual(esm.appsecretProof('tok', 's3cret', 1764000000), cjs.appsecretProof('tok', 's3cret', 1764000000));
+  assert.equal(new esm.ProofSigner('s3cret').proof('tok', 1764000000).appsecret_proof, new cjs.ProofSigner('s3cret').proof('tok', 1764000000).appsecret_proof);
+  // ... and takes the rest from index.cjs: one API module, one set of classes.
+  const config = { app_id: '1', permissions: ['read_group_content'] };
+  assert.ok(esm.compile(config) instanceof cjs.Policy && cjs.compile(config) instanceof esm.Policy);
+  assert.ok(new esm.Gate(config, { app_secret: 's3cret' }) instanceof cjs.Gate);
+  assert.equal(Object.getPrototypeOf(esm.compile(config)), cjs.Policy.prototype);
 });
 
 test('the manifest is versioned like the crate and its exports go from specific to generic', () => {
@@ -67,7 +75,7 @@ test('every ES module entry re-exports the same names', () => {
   const entries = targets(manifest.exports['.']).filter((file) => file.endsWith('.mjs'));
   assert.ok(entries.length >= 4, entries.join(', '));
   for (const file of entries) {
-    const names = [...read(file).matchAll(/^export (?:const )?\{([^}]*)\} (?:from|=)/gm)].flatMap((m) => m[1].split(',').map((s) => s.trim()));
+    const names = [...read(file).matchAll(/^export (?:const )?\{([^}]*)\}(?: from| =|;$)/gm)].flatMap((m) => m[1].split(',').map((s) => s.trim()));
     assert.deepEqual(names.sort(), apiNames, file);
   }
 });
@@ -83,15 +91,15 @@ test('edge entries neither fetch nor read the wasm: it arrives as a module impor
 });
 
 // A fresh Node process runs `script` (CommonJS, `api` is the package by `require` or `import`)
-// and prints JSON; which of the files index.cjs loads on first use (api.cjs, the API module's glue
-// appgrant.cjs) it loaded comes back as `loaded`, and the byte
+// and prints JSON; which of the CommonJS files it loaded (index.cjs, and what index.cjs loads on
+// first use: api.cjs, the API module's glue appgrant.cjs) comes back as `loaded`, and the byte
 // length of each wasm module it compiled as `compiled`.
 function fresh(how, script) {
   const load = how === 'require' ? "const api = require('appgrant');" : "const api = await import('appgrant');";
   const count = 'const compiled = []; const Module = WebAssembly.Module;\n' +
     'WebAssembly.Module = function (bytes) { compiled.push(bytes.byteLength); return new Module(bytes); };\n';
   const body = `${count}${load}\nconst out = (() => { ${script} })();\n` +
-    "const loaded = Object.keys(require.cache).map((f) => f.split(/[\\\\/]/).pop()).filter((f) => /^(appgrant|api)\\.cjs$/.test(f)).sort();\n" +
+    "const loaded = Object.keys(require.cache).map((f) => f.split(/[\\\\/]/).pop()).filter((f) => /^(appgrant|api|index)\\.cjs$/.test(f)).sort();\n" +
     'console.log(JSON.stringify({ out, loaded, compiled }));';
   const source = `const { createRequire } = await import('node:module'); const require = createRequire(${JSON.stringify(join(repo, 'x.js'))});\n${body}`;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' }));
@@ -105,8 +113,10 @@ for (const how of ['require', 'import']) {
       const signer = new api.ProofSigner('s3cret');
       return [api.appsecretProof('tok', 's3cret', 1764000000), signer.proof('tok', 1764000000), signer.proof('tok', new Date(1764000000000)),
         signer.legacy('tok'), api.legacyAppsecretProof('tok', 's3cret')];`);
-    // The signer module has no glue: index.cjs compiles it, once, and loads no more JavaScript.
-    assert.deepEqual({ loaded: signing.loaded, compiled: signing.compiled }, { loaded: [], compiled: [wasmSize('signer_bg.wasm')] });
+    // The signer module has no glue: the entry compiles it, once, and loads no more JavaScript
+    // (index.mjs not even index.cjs).
+    const entry = how === 'require' ? ['index.cjs'] : [];
+    assert.deepEqual({ loaded: signing.loaded, compiled: signing.compiled }, { loaded: entry, compiled: [wasmSize('signer_bg.wasm')] });
     const proof = { appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 };
     const legacy = hmacHex('s3cret', 'tok');
     assert.deepEqual(signing.out, [proof, proof, proof, legacy, legacy]);
@@ -116,15 +126,24 @@ for (const how of ['require', 'import']) {
     const deciding = fresh(how, `return [api.validate(${JSON.stringify(config)}), api.compile(${JSON.stringify(config)}).evaluate(${JSON.stringify(request)}).toJSON()];`);
     assert.deepEqual(deciding, {
       out: [esm.validate(config), esm.compile(config).evaluate(request).toJSON()],
-      loaded: ['api.cjs', 'appgrant.cjs'],
+      loaded: ['api.cjs', 'appgrant.cjs', 'index.cjs'],
       compiled: [wasmSize('appgrant_bg.wasm')],
     });
     assert.equal(deciding.out[1].operation, 'group.feed.read');
   });
 }
 
-test("the API module's classes behave as themselves before and after it loads (index.cjs's stand-ins)", () => {
-  const checked = fresh('require', `
+test('the ES module entry works without process.getBuiltinModule (Node 20 before 20.16): it imports the builtins', () => {
+  const source = "delete process.getBuiltinModule; const api = await import('appgrant');\n" +
+    "const config = { app_id: '1', permissions: ['read_group_content'] };\n" +
+    "console.log(JSON.stringify([api.appsecretProof('tok', 's3cret', 1764000000), api.compile(config).evaluate({ method: 'GET', path: '/1001/feed', node: 'group' }).allowed, typeof process.getBuiltinModule]));";
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' }));
+  assert.deepEqual(out, [{ appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 }, true, 'undefined']);
+});
+
+for (const how of ['require', 'import']) {
+test(`the API module's classes behave as themselves before and after it loads (${how}: the entry's stand-ins)`, () => {
+  const checked = fresh(how, `
     const { Integration, Gate } = api;
     const seen = [typeof Integration, Object.keys(require.cache).some((f) => f.endsWith('appgrant.cjs'))];
     const config = { app_id: '1', permissions: ['read_group_content'] };
@@ -139,8 +158,8 @@ test("the API module's classes behave as themselves before and after it loads (i
   assert.deepEqual(checked.out, ['function', false, true, true, 'Integration', 'function', true, true, true, true, 'function', true]);
 });
 
-test("the Policy fast path's class behaves as itself before and after api.cjs loads (index.cjs's stand-ins)", () => {
-  const checked = fresh('require', `
+test(`the Policy fast path's class behaves as itself before and after api.cjs loads (${how}: the entry's stand-ins)`, () => {
+  const checked = fresh(how, `
     const { Policy, compile } = api;
     const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('api.cjs'));
     const before = [typeof Policy, loaded(), Policy.name];
@@ -151,3 +170,4 @@ test("the Policy fast path's class behaves as itself before and after api.cjs lo
     return [...before, refused, loaded(), policy instanceof Policy, Object.getPrototypeOf(policy) === Policy.prototype, typeof Policy.prototype.evaluate, decision.allowed];`);
   assert.deepEqual(checked.out, ['function', false, 'Policy', 'invalid_argument', true, true, true, 'function', true]);
 });
+}

@@ -264,12 +264,16 @@ function stackEnd(file) {
 }
 
 test('no copy of a secret or a token is left in wasm memory once its objects are dropped', () => {
-  // The instances the package's Node entries use (index.mjs takes its exports from index.cjs,
-  // which signs in the signer module and loads the API module on first use): both are scanned.
+  // The instances Node's `require` uses (index.cjs signs in the signer module and loads the API
+  // module on first use): both are scanned, so the proof functions are index.cjs's here. (index.mjs
+  // runs the same code on its own instance of the signer module; everything else it takes from
+  // index.cjs.)
   const load = createRequire(import.meta.url);
+  const required = load(join(pkgDir, 'index.cjs'));
+  const { ProofSigner, appsecretProof, legacyAppsecretProof } = required;
   const memories = [
     { name: 'appgrant', glue: load(join(pkgDir, 'appgrant.cjs')), end: stackEnd('appgrant_bg.wasm') },
-    { name: 'signer', glue: load(join(pkgDir, 'index.cjs')).__signer, end: stackEnd('signer_bg.wasm') },
+    { name: 'signer', glue: required.__signer, end: stackEnd('signer_bg.wasm') },
   ];
   // Memory is scanned right after each flow: a later flow's allocations would overwrite (and so
   // hide) what an earlier one left behind.
