@@ -133,12 +133,16 @@ for (const how of ['require', 'import']) {
   });
 }
 
-test('the ES module entry works without process.getBuiltinModule (Node 20 before 20.16): it imports the builtins', () => {
+test('without process.getBuiltinModule (Node before 20.16) the ES module entry says what it needs; require still works', () => {
   const source = "delete process.getBuiltinModule; const api = await import('appgrant');\n" +
-    "const config = { app_id: '1', permissions: ['read_group_content'] };\n" +
-    "console.log(JSON.stringify([api.appsecretProof('tok', 's3cret', 1764000000), api.compile(config).evaluate({ method: 'GET', path: '/1001/feed', node: 'group' }).allowed, typeof process.getBuiltinModule]));";
-  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' }));
-  assert.deepEqual(out, [{ appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 }, true, 'undefined']);
+    "let refused; try { api.appsecretProof('tok', 's3cret', 1764000000); } catch (e) { refused = e.message; }\n" +
+    "const { createRequire } = await import('node:module'); const cjs = createRequire(import.meta.url)('appgrant');\n" +
+    "console.log(JSON.stringify([typeof api.compile, refused, cjs.appsecretProof('tok', 's3cret', 1764000000)]));";
+  const [compile, refused, proof] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' }));
+  assert.equal(compile, 'function');
+  assert.match(refused, /needs process\.getBuiltinModule: Node 20\.16 or newer/);
+  assert.deepEqual(proof, { appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 });
+  assert.equal(manifest.engines.node, '>=20.16');
 });
 
 for (const how of ['require', 'import']) {
