@@ -174,9 +174,9 @@ const ENTRIES = {
 //
 // Node's `import` reaches index.mjs, which is the same again as an ES module: the signer's loader
 // and the proof functions, and a stand-in for each other export over index.cjs, required on first
-// use. Requiring index.cjs at import would cost a first proof its CommonJS loader (about 1.3 ms
+// use. Requiring index.cjs at import would cost a first proof Node's CommonJS loader (about 1.3 ms
 // of a fresh process, measured), and an ES import of node:fs or node:module their builtin facades
-// (about 1.4 and 0.7 ms): builtins come from process.getBuiltinModule. So the proof functions (ProofSigner, appsecretProof,
+// (about 1.4 and 0.7 ms). So the proof functions (ProofSigner, appsecretProof,
 // legacyAppsecretProof) exist once per module system: a process that both imports and requires
 // appgrant has two of each, and two signer instances; everything else is index.cjs's, one
 // instance and one set of classes behind the stand-ins.
@@ -212,7 +212,7 @@ function nodeEntries(api, apiGlue, sign, rest) {
     exportsOf(['glue', sign.name]) +
     exportsOf(restModules, () => 'rest') +
     // For tools that watch the signer's memory (tests, benchmarks), and for api.cjs: not
-    // enumerable, so neither index.mjs nor cjs-module-lexer sees them.
+    // enumerable, so no listing of the API (nor cjs-module-lexer) sees them.
     "Object.defineProperty(exports, '__signer', { value: signer });\n" +
     "Object.defineProperty(exports, '__scopes', { value: { glue, sign } });\n";
   const standIns = Object.entries(api)
@@ -263,9 +263,10 @@ const signer = {
 };
 `;
 
-// index.mjs's builtins: no ES import (a top-level await would keep the entry from bundlers'
-// CommonJS output), and none when the runtime lacks process.getBuiltinModule (Node before 20.16,
-// which pkg.json's engines exclude), which it says on first use.
+// index.mjs takes Node's builtins from process.getBuiltinModule: a static ES import costs a first
+// proof the builtin's facade, and a dynamic one needs a top-level await, which bundlers' CommonJS
+// output cannot hold. A runtime without it (Node before 20.16, below pkg.json's engines) is told
+// so on first use.
 const BUILTIN = `function builtin(name) {
   if (typeof process.getBuiltinModule !== 'function') {
     throw new Error("appgrant's ES module entry needs process.getBuiltinModule: Node 20.16 or newer");
@@ -274,7 +275,7 @@ const BUILTIN = `function builtin(name) {
 }
 `;
 
-// index.mjs's signer loader, the same as index.cjs's.
+// index.mjs's signer loader: index.cjs's, with the file read through `builtin`.
 const ESM_SIGNER_LOADER = `let signerInstance;
 const signer = {
   __exports: () => (signerInstance ??= new WebAssembly.Instance(new WebAssembly.Module(builtin('fs').readFileSync(new URL('./signer_bg.wasm', import.meta.url))))).exports,

@@ -146,32 +146,32 @@ test('without process.getBuiltinModule (Node before 20.16) the ES module entry s
 });
 
 for (const how of ['require', 'import']) {
-test(`the API module's classes behave as themselves before and after it loads (${how}: the entry's stand-ins)`, () => {
-  const checked = fresh(how, `
-    const { Integration, Gate } = api;
-    const seen = [typeof Integration, Object.keys(require.cache).some((f) => f.endsWith('appgrant.cjs'))];
-    const config = { app_id: '1', permissions: ['read_group_content'] };
-    const wp = new Integration(config, { app_secret: 's3cret' });
-    const restored = Integration.fromState(wp.exportState(), { app_secret: 's3cret' });
-    class Named extends Gate { get named() { return true; } }
-    const gate = new Named(config, { app_secret: 's3cret' });
-    let called;
-    try { Integration(config, { app_secret: 's3cret' }); } catch (e) { called = e instanceof TypeError; }
-    return [...seen, wp instanceof Integration, restored instanceof Integration, Integration.name, typeof Integration.prototype.issueToken,
-      'fromState' in Integration, gate instanceof Gate, gate instanceof Named, gate.named, typeof gate.handle, called];`);
-  assert.deepEqual(checked.out, ['function', false, true, true, 'Integration', 'function', true, true, true, true, 'function', true]);
-});
+  test(`the API module's classes behave as themselves before and after it loads (${how}: the entry's stand-ins)`, () => {
+    const checked = fresh(how, `
+      const { Integration, Gate } = api;
+      const seen = [typeof Integration, Object.keys(require.cache).some((f) => f.endsWith('appgrant.cjs'))];
+      const config = { app_id: '1', permissions: ['read_group_content'] };
+      const wp = new Integration(config, { app_secret: 's3cret' });
+      const restored = Integration.fromState(wp.exportState(), { app_secret: 's3cret' });
+      class Named extends Gate { get named() { return true; } }
+      const gate = new Named(config, { app_secret: 's3cret' });
+      let called;
+      try { Integration(config, { app_secret: 's3cret' }); } catch (e) { called = e instanceof TypeError; }
+      return [...seen, wp instanceof Integration, restored instanceof Integration, Integration.name, typeof Integration.prototype.issueToken,
+        'fromState' in Integration, gate instanceof Gate, gate instanceof Named, gate.named, typeof gate.handle, called];`);
+    assert.deepEqual(checked.out, ['function', false, true, true, 'Integration', 'function', true, true, true, true, 'function', true]);
+  });
 
-test(`the Policy fast path's class behaves as itself before and after api.cjs loads (${how}: the entry's stand-ins)`, () => {
-  const checked = fresh(how, `
-    const { Policy, compile } = api;
-    const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('api.cjs'));
-    const before = [typeof Policy, loaded(), Policy.name];
-    let refused;
-    try { new Policy(); } catch (e) { refused = e.code; }
-    const policy = compile({ app_id: '1', permissions: ['read_group_content'] });
-    const decision = policy.evaluate({ method: 'GET', path: '/1001/feed', node: 'group' });
-    return [...before, refused, loaded(), policy instanceof Policy, Object.getPrototypeOf(policy) === Policy.prototype, typeof Policy.prototype.evaluate, decision.allowed];`);
-  assert.deepEqual(checked.out, ['function', false, 'Policy', 'invalid_argument', true, true, true, 'function', true]);
-});
+  test(`the Policy fast path's class behaves as itself before and after api.cjs loads (${how}: the entry's stand-ins)`, () => {
+    const checked = fresh(how, `
+      const { Policy, compile } = api;
+      const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('api.cjs'));
+      const before = [typeof Policy, loaded(), Policy.name];
+      let refused;
+      try { new Policy(); } catch (e) { refused = e.code; }
+      const policy = compile({ app_id: '1', permissions: ['read_group_content'] });
+      const decision = policy.evaluate({ method: 'GET', path: '/1001/feed', node: 'group' });
+      return [...before, refused, loaded(), policy instanceof Policy, Object.getPrototypeOf(policy) === Policy.prototype, typeof Policy.prototype.evaluate, decision.allowed];`);
+    assert.deepEqual(checked.out, ['function', false, 'Policy', 'invalid_argument', true, true, true, 'function', true]);
+  });
 }
