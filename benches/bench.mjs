@@ -368,13 +368,17 @@ async function browserStartup() {
 
 function memory() {
   log('memory: 1,000,000 evaluations and proofs');
-  // Both instances: decisions run in the API module, proofs in the signer module.
-  const glues = [require(join(repo, 'pkg/appgrant.cjs')), require(join(repo, 'pkg/index.cjs')).__signer];
+  // Both instances: decisions run in the API module, proofs in the signer module. The proofs are
+  // index.cjs's, whose signer instance it shows (index.mjs, imported above, runs the same code on
+  // an instance of its own).
+  const required = require(join(repo, 'pkg/index.cjs'));
+  const glues = [require(join(repo, 'pkg/appgrant.cjs')), required.__signer];
   const bytes = () => glues.map((glue) => glue.__memory().buffer.byteLength);
   const requests = permissionRequests();
   const full = fullRequests();
   const policy = compile(CONFIG);
   const fullPolicy = compile(FULL_CONFIG, CREDENTIALS);
+  const { ProofSigner, appsecretProof } = required;
   const signer = new ProofSigner(APP_SECRET);
   const work = (from, to) => {
     for (let i = from; i < to; i++) {
