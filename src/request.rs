@@ -855,12 +855,12 @@ impl<'s, 'a> Lookup<'s, 'a> {
         let (mut by_path, mut by_method) = (0, 0);
         let mut id = None;
         // No route has a method outside `METHODS`.
-        let wanted = method_index(method).ok_or(());
+        let wanted = method_index(method);
         for &i in table.candidates(segments, &ids) {
             let Some(route) = table.routes.get(i) else { continue };
             if let Some(found) = route.matches(segments, &ids) {
                 by_path |= route_bit(i);
-                if Ok(route.method) == wanted.map(Some) {
+                if wanted.is_some() && route.method == wanted {
                     by_method |= route_bit(i);
                 }
                 id = id.or(found);
