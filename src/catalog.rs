@@ -2,10 +2,10 @@
 //! each API operation needs. Rules elsewhere read these tables; nothing
 //! here decides anything.
 
-use serde::Serialize;
+use crate::json::{write_object, ToJson};
+use crate::wipe::Text;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Product {
     Workplace,
     AdminCenter,
@@ -27,8 +27,7 @@ impl Product {
 }
 
 /// Where a catalog row comes from, so users can tell fact from inference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
     /// The seed documents in `shared/seeds/`.
     Seed,
@@ -51,13 +50,13 @@ impl Source {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PermissionOption {
     pub id: &'static str,
     pub label: &'static str,
 }
 
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug)]
 pub struct Permission {
     pub id: &'static str,
     pub label: &'static str,
@@ -262,8 +261,7 @@ impl PermissionSet {
 }
 
 /// The type of object an `{id}` path segment names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Node {
     Group,
     Member,
@@ -357,15 +355,14 @@ pub struct Grant {
 
 /// Field-dependent requirement: asking for (or updating) any of `fields`
 /// needs one of `permissions`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldRule {
     pub fields: &'static [&'static str],
     pub permissions: &'static [&'static str],
 }
 
 /// How an operation relates to the integration's group access.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupScope {
     None,
     /// The `{group-id}` in the path must be allowed.
@@ -376,8 +373,18 @@ pub enum GroupScope {
     AllGroups,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+impl GroupScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupScope::None => "none",
+            GroupScope::Path => "path",
+            GroupScope::Post => "post",
+            GroupScope::AllGroups => "all_groups",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TargetRule {
     /// Only accounts that were never claimed.
     Unclaimed,
@@ -385,13 +392,30 @@ pub enum TargetRule {
     PasswordUser,
 }
 
+impl TargetRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetRule::Unclaimed => "unclaimed",
+            TargetRule::PasswordUser => "password_user",
+        }
+    }
+}
+
 /// How the call authenticates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Auth {
     AccessToken,
     /// `access_token=<app_id>|<app_secret>`: no token and no proof.
     AppCredentials,
+}
+
+impl Auth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Auth::AccessToken => "access_token",
+            Auth::AppCredentials => "app_credentials",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -677,7 +701,7 @@ impl Operation {
 
 /// An operation as `operations()` shows it: permission ids first, the
 /// conditions some of them carry beside.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct OperationView {
     pub id: &'static str,
     pub method: &'static str,
@@ -695,11 +719,73 @@ pub struct OperationView {
     pub summary: &'static str,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ConditionView {
     pub permission: &'static str,
     pub when: &'static str,
     pub option: Option<&'static str>,
+}
+
+impl ToJson for PermissionOption {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("id", &self.id), ("label", &self.label)]);
+    }
+}
+
+impl ToJson for Permission {
+    fn write_json(&self, out: &mut Text) {
+        write_object(
+            out,
+            &[
+                ("id", &self.id),
+                ("label", &self.label),
+                ("aliases", &self.aliases),
+                ("products", &self.products),
+                ("group_scoped", &self.group_scoped),
+                ("implies", &self.implies),
+                ("options", &self.options),
+                ("description", &self.description),
+                ("notes", &self.notes),
+                ("source", &self.source),
+            ],
+        );
+    }
+}
+
+impl ToJson for FieldRule {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("fields", &self.fields), ("permissions", &self.permissions)]);
+    }
+}
+
+impl ToJson for OperationView {
+    fn write_json(&self, out: &mut Text) {
+        write_object(
+            out,
+            &[
+                ("id", &self.id),
+                ("method", &self.method),
+                ("path", &self.path),
+                ("node", &self.node),
+                ("permissions", &self.permissions),
+                ("conditions", &self.conditions),
+                ("fields", &self.fields),
+                ("group_scoped", &self.group_scoped),
+                ("group_scope", &self.group_scope),
+                ("target", &self.target),
+                ("products", &self.products),
+                ("auth", &self.auth),
+                ("source", &self.source),
+                ("summary", &self.summary),
+            ],
+        );
+    }
+}
+
+impl ToJson for ConditionView {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("permission", &self.permission), ("when", &self.when), ("option", &self.option)]);
+    }
 }
 
 #[cfg(test)]
@@ -827,13 +913,13 @@ mod tests {
 
     #[test]
     fn views_list_permission_ids_and_conditions() {
-        let v = serde_json::to_value(operation("post.read").unwrap().view()).unwrap();
+        let v = crate::json::to_serde(&operation("post.read").unwrap().view());
         assert_eq!(v["permissions"], serde_json::json!(["read_group_content", "mention_bot", "read_user_timeline"]));
         assert_eq!(v["conditions"][1], serde_json::json!({ "permission": "mention_bot", "when": "mentioned", "option": null }));
         assert_eq!(v["group_scoped"], true);
-        let send = serde_json::to_value(operation("messages.send").unwrap().view()).unwrap();
+        let send = crate::json::to_serde(&operation("messages.send").unwrap().view());
         assert_eq!(send["conditions"][0]["option"], "group_chats");
-        assert_eq!(serde_json::to_value(PERMISSIONS[6]).unwrap()["options"][0]["id"], "auto_invite");
+        assert_eq!(crate::json::to_serde(&PERMISSIONS[6])["options"][0]["id"], "auto_invite");
     }
 
     #[test]

@@ -8,12 +8,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
 use crate::catalog::{self, Node, PermissionIndex, PermissionSet, Product};
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::error::{Error, ErrorCode, Result};
 use crate::ip;
+use crate::json::{Map, Value};
 
 pub const DEFAULT_UNUSED_PERMISSION_DAYS: u32 = 30;
 
@@ -341,7 +340,7 @@ impl Reader {
         }
     }
 
-    fn opt_string(&mut self, root: &Map<String, Value>, key: &str) -> Option<String> {
+    fn opt_string(&mut self, root: &Map, key: &str) -> Option<String> {
         match root.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -352,7 +351,7 @@ impl Reader {
         }
     }
 
-    fn bool(&mut self, root: &Map<String, Value>, key: &str) -> bool {
+    fn bool(&mut self, root: &Map, key: &str) -> bool {
         self.bool_at(root.get(key), &pointer([key]), key)
     }
 
@@ -598,10 +597,11 @@ pub fn last_use(config: &Config) -> BTreeMap<PermissionIndex, i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::Ours;
+    use serde_json::{json, Value};
 
     fn codes(v: Value) -> Vec<(&'static str, String)> {
-        parse(&v).1.into_iter().map(|d| (d.code.as_str(), d.path)).collect()
+        parse(&v.ours()).1.into_iter().map(|d| (d.code.as_str(), d.path)).collect()
     }
 
     #[test]
@@ -613,7 +613,7 @@ mod tests {
             "ip_allowlist": ["203.0.113.0/24", "2001:db8::/48"], "require_appsecret_proof": true,
             "keep_unused_permissions": false, "unused_permission_days": 30,
             "usage": { "manage_group_content": 1764000000u64 }, "uses": ["group.feed.publish"] });
-        let (config, diags) = parse(&v);
+        let (config, diags) = parse(&v.ours());
         assert!(diags.is_empty(), "{diags:?}");
         let c = config.unwrap();
         assert_eq!(c.group_mode, GroupMode::Specific);
@@ -624,7 +624,7 @@ mod tests {
 
     #[test]
     fn aliases_and_labels_normalise() {
-        let c = Config::from_json(&json!({ "permissions": ["write_group", "Read user email"] })).unwrap();
+        let c = Config::from_json(&json!({ "permissions": ["write_group", "Read user email"] }).ours()).unwrap();
         let ids: Vec<_> = c.granted().iter().map(|p| p.1.id).collect();
         assert_eq!(ids, ["manage_group_content", "read_user_email"]);
     }
@@ -651,7 +651,7 @@ mod tests {
 
     #[test]
     fn unknown_permission_names_the_closest_id() {
-        let (_, d) = parse(&json!({ "permissions": ["read_grup_content", "Mention Bot"] }));
+        let (_, d) = parse(&json!({ "permissions": ["read_grup_content", "Mention Bot"] }).ours());
         assert!(d[0].message.contains("did you mean `read_group_content`"), "{}", d[0].message);
         assert!(d[1].message.contains("`mention_bot`"), "{}", d[1].message);
     }
@@ -659,7 +659,7 @@ mod tests {
     #[test]
     fn secrets_are_found_anywhere_and_never_echoed() {
         let secret = "0123456789abcdef0123456789abcdef";
-        let (_, d) = parse(&json!({ "app_secret": secret, "name": format!("1234|{secret}"), "options": { "token": "abc" } }));
+        let (_, d) = parse(&json!({ "app_secret": secret, "name": format!("1234|{secret}"), "options": { "token": "abc" } }).ours());
         let found: Vec<_> = d.iter().filter(|d| d.code == Code::SecretInConfig).map(|d| d.path.as_str()).collect();
         assert_eq!(found, ["/app_secret", "/name", "/options/token"]);
         for diag in &d {
@@ -669,24 +669,24 @@ mod tests {
 
     #[test]
     fn strict_door_refuses_errors_with_where() {
-        let e = Config::from_json(&json!({ "permissions": ["nope"] })).unwrap_err();
+        let e = Config::from_json(&json!({ "permissions": ["nope"] }).ours()).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidConfig);
         assert!(e.message.contains("config/permissions/0") && e.message.contains("unknown_permission"), "{}", e.message);
-        assert!(Config::from_json(&json!([])).is_err());
-        assert!(Config::from_json(&json!({})).is_ok(), "every field has a default");
+        assert!(Config::from_json(&json!([]).ours()).is_err());
+        assert!(Config::from_json(&json!({}).ours()).is_ok(), "every field has a default");
     }
 
     #[test]
     fn security_tab_offers_only_audit_logs() {
         let c = Config::from_json(&json!({ "product": "admin_center", "admin_center_tab": "security",
-            "permissions": ["manage_accounts", "read_security_audit_logs"] })).unwrap();
+            "permissions": ["manage_accounts", "read_security_audit_logs"] }).ours()).unwrap();
         let ids: Vec<_> = c.effective().iter().map(|p| p.1.id).collect();
         assert_eq!(ids, ["read_security_audit_logs"]);
     }
 
     #[test]
     fn uses_accept_ids_and_calls() {
-        let c = Config::from_json(&json!({ "uses": ["group.read", { "method": "GET", "path": "/123", "fields": "email,title", "node": "member" }] })).unwrap();
+        let c = Config::from_json(&json!({ "uses": ["group.read", { "method": "GET", "path": "/123", "fields": "email,title", "node": "member" }] }).ours()).unwrap();
         assert_eq!(c.uses[0].value, Use::Id("group.read".into()));
         assert_eq!(
             c.uses[1].value,
@@ -717,7 +717,7 @@ mod tests {
         let long = format!("{exact}x");
         assert_eq!(quoted(&long), format!("`{exact}…` ({} characters)", QUOTED_CHARS + 1));
         let huge = "p".repeat(1 << 20);
-        let (_, d) = parse(&json!({ "permissions": [huge], huge.clone(): 1 }));
+        let (_, d) = parse(&json!({ "permissions": [huge], huge.clone(): 1 }).ours());
         for diag in &d {
             assert!(diag.message.len() < 200, "{} quotes {} bytes", diag.code.as_str(), diag.message.len());
             assert!(diag.message.contains("…` (1048576 characters)"), "{}", diag.message);
@@ -728,6 +728,7 @@ mod tests {
     mod laws {
         use super::*;
         use proptest::prelude::*;
+        use serde_json::Value;
 
         fn json_value() -> impl Strategy<Value = Value> {
             let leaf = prop_oneof![
@@ -760,12 +761,12 @@ mod tests {
             /// at a place in it: the bad value, or where a missing one belongs.
             #[test]
             fn error_pointers_resolve(v in json_value()) {
-                let (_, diagnostics) = parse(&v);
+                let (_, diagnostics) = parse(&v.ours());
                 for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
                     let parent = d.path.rsplit_once('/').map_or("", |(p, _)| p);
                     prop_assert!(v.pointer(&d.path).is_some() || v.pointer(parent).is_some(), "{} at {} not in {v}", d.code.as_str(), d.path);
                 }
-                prop_assert_eq!(Config::from_json(&v).is_ok(), !diagnostics.iter().any(|d| d.severity == Severity::Error) && v.is_object());
+                prop_assert_eq!(Config::from_json(&v.ours()).is_ok(), !diagnostics.iter().any(|d| d.severity == Severity::Error) && v.is_object());
             }
         }
     }

@@ -1,10 +1,10 @@
 //! What `validate` reports: a stable code, a severity users may re-rank, a
 //! message that says what to change, and a JSON Pointer to the config field.
 
-use serde::Serialize;
+use crate::json::{write_object, ToJson};
+use crate::wipe::Text;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     SecurityWarning,
@@ -83,13 +83,19 @@ impl Code {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
     pub message: String,
     /// JSON Pointer (RFC 6901) into the config.
     pub path: String,
+}
+
+impl ToJson for Diagnostic {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("severity", &self.severity), ("code", &self.code), ("message", &self.message), ("path", &self.path)]);
+    }
 }
 
 impl Diagnostic {
@@ -123,7 +129,7 @@ mod tests {
         assert_eq!(names.len(), Code::ALL.len());
         assert_eq!(Code::ALL.len(), 25);
         for c in Code::ALL {
-            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.as_str()));
+            assert_eq!(crate::json::to_serde(&c), serde_json::json!(c.as_str()));
             assert_eq!(Code::parse(c.as_str()), Some(*c));
         }
     }

@@ -13,17 +13,17 @@
 
 use std::net::IpAddr;
 
-use serde::Serialize;
-
 use crate::catalog::{self, Auth, GroupScope, PermissionIndex, PermissionSet, Product, TargetRule, When, PERMISSIONS};
 use crate::config::{Config, GroupMode};
 use crate::ip::{self, AllowList, EntryError};
+use crate::json::{write_object, ToJson};
 use crate::proof::{ProofParams, Received, TimeValue, VerifyOptions};
 use crate::reason::{DenyReason, GraphError};
 use crate::request::{AuthMethod, Lookup, Param, PostPlace, Request, Resolution, Route, Target, TargetUser, Thread, TimeParam, Unresolved, MAX_SEGMENTS};
 use crate::token::{self, Credentials, TokenStatus};
+use crate::wipe::Text;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
     pub check: &'static str,
     pub ok: bool,
@@ -32,7 +32,13 @@ pub struct Check {
     pub detail: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+impl ToJson for Check {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("check", &self.check), ("ok", &self.ok), ("skipped", &self.skipped), ("detail", &self.detail)]);
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub allowed: bool,
     pub reason: Option<DenyReason>,
@@ -40,6 +46,22 @@ pub struct Decision {
     pub permission: Option<&'static str>,
     pub trace: Vec<Check>,
     pub error: Option<GraphError>,
+}
+
+impl ToJson for Decision {
+    fn write_json(&self, out: &mut Text) {
+        write_object(
+            out,
+            &[
+                ("allowed", &self.allowed),
+                ("reason", &self.reason),
+                ("operation", &self.operation),
+                ("permission", &self.permission),
+                ("trace", &self.trace),
+                ("error", &self.error),
+            ],
+        );
+    }
 }
 
 /// A decision without its trace: what it rests on, as catalog indices.
@@ -676,6 +698,7 @@ fn when_text(when: When) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Ours;
     use crate::config::Config;
     use crate::proof::appsecret_proof;
     use crate::token::sha256_hex;
@@ -689,14 +712,14 @@ mod tests {
 
     fn policy(config: Value, with_credentials: bool) -> Subject {
         let credentials = with_credentials.then(|| {
-            Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [{ "sha256": sha256_hex(TOKEN), "issued_at": NOW - 100, "expires_at": null }] }))
+            Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [{ "sha256": sha256_hex(TOKEN), "issued_at": NOW - 100, "expires_at": null }] }).ours())
                 .unwrap()
         });
-        Subject(Policy::new(Config::from_json(&config).unwrap()), credentials)
+        Subject(Policy::new(Config::from_json(&config.ours()).unwrap()), credentials)
     }
 
     fn decide(p: &Subject, request: Value) -> Decision {
-        p.0.evaluate(&Request::from_json(&request).unwrap(), p.1.as_ref(), NOW)
+        p.0.evaluate(&Request::from_json(&request.ours()).unwrap(), p.1.as_ref(), NOW)
     }
 
     fn signed(mut request: Value) -> Value {
@@ -753,8 +776,8 @@ mod tests {
             assert_eq!(reason(&decide(&p, empty)), Some("token_missing"));
         }
         let ac = Subject(
-            Policy::new(Config::from_json(&json!({ "product": "admin_center", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] })).unwrap()),
-            Some(Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [{ "sha256": sha256_hex(TOKEN), "issued_at": NOW - 7200, "expires_at": null }] })).unwrap()),
+            Policy::new(Config::from_json(&json!({ "product": "admin_center", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] }).ours()).unwrap()),
+            Some(Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [{ "sha256": sha256_hex(TOKEN), "issued_at": NOW - 7200, "expires_at": null }] }).ours()).unwrap()),
         );
         let d = decide(&ac, json!({ "method": "GET", "path": "/scim/v1/Users", "access_token": TOKEN, "source_ip": "203.0.113.1" }));
         assert_eq!(reason(&d), Some("token_expired"));
@@ -910,8 +933,8 @@ mod tests {
     fn token_endpoint_needs_no_token_or_proof_but_an_allowed_ip() {
         let p = Subject(
             Policy::new(Config::from_json(&json!({ "product": "admin_center", "permissions": ["read_security_audit_logs"], "admin_center_tab": "security",
-                "ip_allowlist": ["203.0.113.0/24"], "require_appsecret_proof": true })).unwrap()),
-            Some(Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [] })).unwrap()),
+                "ip_allowlist": ["203.0.113.0/24"], "require_appsecret_proof": true }).ours()).unwrap()),
+            Some(Credentials::from_json(&json!({ "app_secret": SECRET, "tokens": [] }).ours()).unwrap()),
         );
         let d = decide(&p, json!({ "method": "POST", "path": "/work_get_token", "source_ip": "203.0.113.5" }));
         assert!(d.allowed && d.trace[0].skipped && d.trace[2].skipped, "{d:?}");
@@ -932,7 +955,7 @@ mod tests {
         for now in [NOW, NOW + 1000] {
             let mut r = signed(json!({ "method": "POST", "node": "group", "path": "/1001/feed", "source_ip": "203.0.113.9" }));
             r["now"] = json!(now);
-            let text = serde_json::to_string(&decide(&p, r)).unwrap();
+            let text = crate::json::to_text(&decide(&p, r)).into_string();
             assert!(!text.contains(TOKEN) && !text.contains(SECRET), "{text}");
         }
     }
@@ -975,7 +998,7 @@ mod tests {
             fn decisions_explain_themselves(mask in 0u32..(1 << 26), r in request(), scoped in any::<bool>()) {
                 let mode = if scoped { "specific" } else { "all" };
                 let p = policy(config(mask, mode, &["1001"]), true);
-                let request = Request::from_json(&r).unwrap();
+                let request = Request::from_json(&r.ours()).unwrap();
                 let verdict = p.0.decide(&request, p.1.as_ref(), NOW);
                 let d = decide(&p, r);
                 // The untraced decision is the traced one's.
@@ -991,7 +1014,7 @@ mod tests {
                 prop_assert!(before.iter().all(|c| c.ok));
                 prop_assert_eq!(last.ok, d.allowed);
                 if d.allowed { prop_assert_eq!(d.trace.len(), 7); }
-                let text = serde_json::to_string(&d).unwrap();
+                let text = crate::json::to_text(&d).into_string();
                 prop_assert!(!text.contains(TOKEN) && !text.contains(SECRET));
             }
 

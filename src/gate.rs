@@ -17,8 +17,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
-use serde::Serialize;
-use serde_json::{Map, Value};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::catalog::Product;
@@ -26,6 +24,7 @@ use crate::config::{clipped, kind, Config};
 use crate::error::{Error, ErrorCode, Result};
 use crate::evaluate::{Decision, Policy};
 use crate::form;
+use crate::json::{write_object, Map, ToJson, Value};
 use crate::reason::{DenyReason, GraphError};
 use crate::request::{split_url, Directory, Parts, Request};
 use crate::token::{Credentials, Integration, TokenForm, TokenResponse};
@@ -105,7 +104,7 @@ fn bad(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidRequest, message)
 }
 
-fn opt_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+fn opt_string(map: &Map, key: &str) -> Result<Option<String>> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -137,8 +136,7 @@ impl Exchange {
 }
 
 /// What the gate answers with.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     /// An allowed call: the decision, with its trace.
     Decision(Decision),
@@ -148,7 +146,7 @@ pub enum Body {
     Token(TokenResponse),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
     pub status: u16,
     pub body: Body,
@@ -160,12 +158,26 @@ pub struct Answer {
     pub forward: bool,
 }
 
-impl Answer {
-    /// The token endpoint's answer holds the token it issued.
-    pub fn hands_over_token(&self) -> bool {
-        matches!(self.body, Body::Token(TokenResponse::Token { .. }))
+impl ToJson for Body {
+    fn write_json(&self, out: &mut Text) {
+        match self {
+            Body::Decision(decision) => decision.write_json(out),
+            Body::Error { error } => write_object(out, &[("error", error)]),
+            Body::Token(token) => token.write_json(out),
+        }
     }
+}
 
+impl ToJson for Answer {
+    fn write_json(&self, out: &mut Text) {
+        write_object(
+            out,
+            &[("status", &self.status), ("body", &self.body), ("decision", &self.decision), ("forward", &self.forward)],
+        );
+    }
+}
+
+impl Answer {
     fn refused(status: u16, error: GraphError, decision: Option<Decision>) -> Answer {
         Answer { status, body: Body::Error { error }, decision, forward: false }
     }
@@ -314,10 +326,11 @@ fn bearer_token(header: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Ours;
+    use serde_json::{json, Value};
     use crate::proof::appsecret_proof;
     use crate::token::sha256_hex;
     use proptest::prelude::*;
-    use serde_json::json;
 
     const SECRET: &str = "gate-secret-for-tests";
     const TOKEN: &str = "gate-token-for-tests";
@@ -334,7 +347,7 @@ mod tests {
     }
 
     fn gate() -> Gate {
-        Gate::new(&config(), &credentials(), Some(&json!({ "groups": ["1001", "2002"], "members": ["55"] }))).unwrap()
+        Gate::new(&config().ours(), &credentials().ours(), Some(&json!({ "groups": ["1001", "2002"], "members": ["55"] }).ours())).unwrap()
     }
 
     /// `access_token=…&appsecret_proof=…&appsecret_time=…` for `time`, signed with `secret`.
@@ -378,7 +391,7 @@ mod tests {
             Body::Decision(d) => assert!(d.allowed && d.operation == Some("group.feed.read")),
             other => panic!("{other:?}"),
         }
-        let text = serde_json::to_string(&a).unwrap();
+        let text = crate::json::to_text(&a).into_string();
         assert!(!text.contains(TOKEN) && !text.contains(SECRET), "{text}");
     }
 
@@ -477,15 +490,15 @@ mod tests {
         assert_eq!((refused.status, reason(&refused)), (403, Some("ip_not_allowed")));
         let mut open = config();
         open["ip_allowlist"] = json!([]);
-        let a = Gate::new(&open, &credentials(), Some(&json!({ "groups": ["1001"] }))).unwrap().handle(&anonymous, NOW);
+        let a = Gate::new(&open.ours(), &credentials().ours(), Some(&json!({ "groups": ["1001"] }).ours())).unwrap().handle(&anonymous, NOW);
         assert!(a.forward && a.decision.unwrap().trace[1].skipped);
-        let mut ac = Gate::new(&json!({ "product": "admin_center", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] }), &credentials(), None).unwrap();
+        let mut ac = Gate::new(&json!({ "product": "admin_center", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] }).ours(), &credentials().ours(), None).unwrap();
         assert_eq!(ac.handle(&anonymous, NOW).status, 403);
     }
 
     fn admin_center() -> Gate {
         let config = json!({ "product": "admin_center", "app_id": "1234", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] });
-        Gate::new(&config, &json!({ "app_secret": SECRET }), None).unwrap()
+        Gate::new(&config.ours(), &json!({ "app_secret": SECRET }).ours(), None).unwrap()
     }
 
     fn token_of(a: &Answer) -> String {
@@ -512,7 +525,7 @@ mod tests {
 
         let wrong = g.handle(&exchange("POST", "/work_get_token", Some("access_token=1234%7Cwrong&grant_type=client_credentials"), ALLOWED_IP), NOW);
         assert_eq!((wrong.status, error_of(&wrong).code), (400, 1));
-        assert!(!serde_json::to_string(&wrong).unwrap().contains("wrong"));
+        assert!(!crate::json::to_text(&wrong).into_string().contains("wrong"));
         let outside = g.handle(&exchange("POST", "/work_get_token", Some(&form), "192.0.2.1"), NOW);
         assert_eq!((outside.status, error_of(&outside).code), (403, 5));
     }
@@ -525,15 +538,15 @@ mod tests {
 
     #[test]
     fn construction_errors_name_the_argument() {
-        let e = Gate::new(&json!({ "permissions": ["nope"] }), &credentials(), None).unwrap_err();
+        let e = Gate::new(&json!({ "permissions": ["nope"] }).ours(), &credentials().ours(), None).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidConfig);
-        assert_eq!(Gate::new(&config(), &json!({}), None).unwrap_err().code, ErrorCode::InvalidCredentials);
-        let e = Gate::new(&config(), &credentials(), Some(&json!({ "groups": "1001" }))).unwrap_err();
+        assert_eq!(Gate::new(&config().ours(), &json!({}).ours(), None).unwrap_err().code, ErrorCode::InvalidCredentials);
+        let e = Gate::new(&config().ours(), &credentials().ours(), Some(&json!({ "groups": "1001" }).ours())).unwrap_err();
         assert!(e.message.starts_with("directory.groups"), "{}", e.message);
-        let e = Exchange::from_json(&json!({ "method": "GET", "url": "/", "headers": {} })).unwrap_err();
+        let e = Exchange::from_json(&json!({ "method": "GET", "url": "/", "headers": {} }).ours()).unwrap_err();
         assert!(e.message.contains("exchange.headers"), "{}", e.message);
-        assert_eq!(Exchange::from_json(&json!({ "method": "GET" })).unwrap_err().code, ErrorCode::InvalidRequest);
-        assert_eq!(Exchange::from_json(&json!({ "method": "GET", "url": "/", "now": "soon" })).unwrap_err().code, ErrorCode::InvalidTime);
+        assert_eq!(Exchange::from_json(&json!({ "method": "GET" }).ours()).unwrap_err().code, ErrorCode::InvalidRequest);
+        assert_eq!(Exchange::from_json(&json!({ "method": "GET", "url": "/", "now": "soon" }).ours()).unwrap_err().code, ErrorCode::InvalidTime);
     }
 
     #[test]
@@ -596,7 +609,7 @@ mod tests {
             let secret = if good_secret { SECRET } else { "other" };
             let body = format!("{}&{extra}", credential_query(secret, NOW - age));
             let a = gate().handle(&exchange(method, path, Some(&body), ip), NOW);
-            let text = serde_json::to_string(&a).unwrap();
+            let text = crate::json::to_text(&a).into_string();
             prop_assert!(!text.contains(TOKEN) && !text.contains(SECRET));
             match (&a.decision, &a.body) {
                 (Some(d), Body::Decision(inner)) => {

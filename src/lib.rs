@@ -2,14 +2,13 @@
 //!
 //! Everything here is plain Rust; only `wasm` knows about JavaScript.
 
-/// Serializes stable codes as their `as_str` text, which their tests check
-/// against: serde's derive writes a match arm per variant, about 1 KB of wasm
-/// for each of the long enums.
-macro_rules! serialize_as_str {
+/// Writes stable codes as their `as_str` text, which their tests check
+/// against.
+macro_rules! json_as_str {
     ($($t:ty),*) => {$(
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+        impl $crate::json::ToJson for $t {
+            fn write_json(&self, out: &mut $crate::wipe::Text) {
+                self.as_str().write_json(out);
             }
         }
     )*};
@@ -23,6 +22,7 @@ pub mod evaluate;
 pub mod form;
 pub mod gate;
 pub mod ip;
+pub mod json;
 pub mod mac;
 pub mod proof;
 pub mod reason;
@@ -35,7 +35,17 @@ pub mod wipe;
 pub use error::{Error, ErrorCode, Result};
 pub use reason::DenyReason;
 
-serialize_as_str!(DenyReason, diagnostic::Code);
+json_as_str!(
+    DenyReason,
+    diagnostic::Code,
+    diagnostic::Severity,
+    catalog::Product,
+    catalog::Source,
+    catalog::Node,
+    catalog::GroupScope,
+    catalog::TargetRule,
+    catalog::Auth
+);
 
 // Natively only for the tests of `wasm::signer`, which needs no wasm-bindgen.
 #[cfg(any(target_arch = "wasm32", test))]

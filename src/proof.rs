@@ -8,12 +8,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::form;
 use crate::mac::{Chain, Hasher, Key};
+use crate::json::{write_object, ToJson};
 use crate::wipe::Text;
 use crate::{DenyReason, Error, Result};
 
@@ -42,10 +42,16 @@ const SIGNED_KEYS: [&str; 3] = ["access_token", "appsecret_proof", "appsecret_ti
 
 /// A proof and the time it was made for, as sent to the Graph API.
 /// Not a secret: it travels in the query string next to the token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proof {
     pub appsecret_proof: String,
     pub appsecret_time: i64,
+}
+
+impl ToJson for Proof {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("appsecret_proof", &self.appsecret_proof), ("appsecret_time", &self.appsecret_time)]);
+    }
 }
 
 /// Makes and checks proofs for one app secret. The HMAC key schedule is done
@@ -616,7 +622,7 @@ mod tests {
 
     #[test]
     fn proof_serializes_with_the_wire_names() {
-        let json = serde_json::to_value(appsecret_proof(TOKEN, SECRET, TIME)).unwrap();
+        let json = crate::json::to_serde(&appsecret_proof(TOKEN, SECRET, TIME));
         assert_eq!(
             json,
             serde_json::json!({ "appsecret_proof": PROOF, "appsecret_time": TIME })

@@ -1,6 +1,7 @@
 //! Why a request is denied: one stable code per failure, in SPEC §5's vocabulary.
 
-use serde::Serialize;
+use crate::json::{write_object, ToJson};
+use crate::wipe::Text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DenyReason {
@@ -71,12 +72,18 @@ impl DenyReason {
 }
 
 /// Graph's error object: what the platform would answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphError {
     pub message: String,
-    #[serde(rename = "type")]
+    /// Written as `type`.
     pub kind: &'static str,
     pub code: u32,
+}
+
+impl ToJson for GraphError {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("message", &self.message), ("type", &self.kind), ("code", &self.code)]);
+    }
 }
 
 impl GraphError {
@@ -135,7 +142,7 @@ mod tests {
     #[test]
     fn serde_name_is_the_stable_code() {
         for r in DenyReason::ALL {
-            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::Value::from(r.as_str()));
+            assert_eq!(crate::json::to_serde(&r), serde_json::Value::from(r.as_str()));
         }
     }
 }

@@ -18,13 +18,13 @@ use std::fmt;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value};
 use zeroize::Zeroize;
 
 use crate::catalog::{self, Node, Operation, PermissionIndex, OPERATIONS};
 use crate::config::{clipped, kind, parse_fields, quoted, split_fields, Use};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
+use crate::json::{Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Thread {
@@ -216,7 +216,7 @@ fn bad(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidRequest, message)
 }
 
-fn opt_str<'v>(map: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>> {
+fn opt_str<'v>(map: &'v Map, key: &str) -> Result<Option<&'v str>> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -224,7 +224,7 @@ fn opt_str<'v>(map: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>
     }
 }
 
-fn opt_bool(map: &Map<String, Value>, key: &str, at: &str) -> Result<Option<bool>> {
+fn opt_bool(map: &Map, key: &str, at: &str) -> Result<Option<bool>> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -1000,6 +1000,7 @@ pub fn resolve_use(u: &Use) -> std::result::Result<(&'static Operation, Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Ours;
     use serde_json::json;
 
     /// A resolution with its messages rendered, so that it outlives the path.
@@ -1106,11 +1107,11 @@ mod tests {
     #[test]
     fn request_reads_query_fields_and_credentials() {
         let r = Request::from_json(&json!({ "method": "GET", "path": "https://graph.workplace.com/v18.0/55?fields=email,title&appsecret_time=5#x",
-            "fields": ["name"], "appsecret_time": 5 })).unwrap();
+            "fields": ["name"], "appsecret_time": 5 }).ours()).unwrap();
         assert_eq!(r.fields, ["name", "email", "title"]);
         assert_eq!(r.target().unwrap().segments().collect::<Vec<_>>(), ["55"]);
         assert!(matches!(r.appsecret_time, Param::Conflict), "given twice, even equal");
-        let r = Request::from_json(&json!({ "method": "GET", "path": "/55?access_token=a&access_token=a" })).unwrap();
+        let r = Request::from_json(&json!({ "method": "GET", "path": "/55?access_token=a&access_token=a" }).ours()).unwrap();
         assert!(matches!(r.access_token, Param::Conflict));
         assert!(!format!("{r:?}").contains("access_token=a"), "Debug still prints the raw path");
     }
@@ -1125,19 +1126,19 @@ mod tests {
             (json!({ "method": "GET", "path": "/1", "extra": 1 }), "request.extra"),
             (json!({ "method": "GET", "path": "/1", "directory": { "posts": { "1": 2 } } }), "directory.posts"),
         ] {
-            let e = Request::from_json(&v).unwrap_err();
+            let e = Request::from_json(&v.ours()).unwrap_err();
             assert!(e.message.contains(needle), "{} lacks {needle}", e.message);
         }
-        assert_eq!(Request::from_json(&json!({ "method": "GET", "path": "/1", "now": -1 })).unwrap_err().code, ErrorCode::InvalidTime);
+        assert_eq!(Request::from_json(&json!({ "method": "GET", "path": "/1", "now": -1 }).ours()).unwrap_err().code, ErrorCode::InvalidTime);
     }
 
     #[test]
     fn post_place_from_request_then_directory() {
-        let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "directory": { "posts": { "9": "1001", "8": null } } })).unwrap();
+        let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "directory": { "posts": { "9": "1001", "8": null } } }).ours()).unwrap();
         assert_eq!(r.post_place(Some("9")), PostPlace::Group("1001"));
         assert_eq!(r.post_place(Some("8")), PostPlace::Timeline);
         assert_eq!(r.post_place(Some("7")), PostPlace::Unknown);
-        let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "group_id": null })).unwrap();
+        let r = Request::from_json(&json!({ "method": "GET", "path": "/9", "group_id": null }).ours()).unwrap();
         assert_eq!(r.post_place(Some("9")), PostPlace::Timeline);
     }
 
@@ -1255,7 +1256,7 @@ mod tests {
 
             #[test]
             fn request_debug_never_shows_a_query_token(token in "[A-Za-z0-9]{12,40}") {
-                let r = Request::from_json(&json!({ "method": "GET", "path": format!("/1?access_token={token}"), "appsecret_proof": token.clone() })).unwrap();
+                let r = Request::from_json(&json!({ "method": "GET", "path": format!("/1?access_token={token}"), "appsecret_proof": token.clone() }).ours()).unwrap();
                 let shown = format!("{r:?}");
                 prop_assert!(!shown.contains(&token));
             }

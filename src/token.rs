@@ -8,8 +8,6 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use serde::Serialize;
-use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -19,20 +17,28 @@ use crate::evaluate::{Decision, Policy};
 use crate::request::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form;
+use crate::json::{write_object, Map, ToJson, Value};
 use crate::proof::{ProofSigner, TokenSigner};
 use crate::reason::GraphError;
+use crate::wipe::Text;
 
 pub const ADMIN_CENTER_TOKEN_SECONDS: i64 = 7200;
 /// At least 32 random bytes per token (SPEC §6).
 const TOKEN_BYTES: usize = 32;
 const STATE_VERSION: u64 = 1;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenRecord {
     /// Lower-case hex SHA-256 of the token.
     pub sha256: String,
     pub issued_at: i64,
     pub expires_at: Option<i64>,
+}
+
+impl ToJson for TokenRecord {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("sha256", &self.sha256), ("issued_at", &self.issued_at), ("expires_at", &self.expires_at)]);
+    }
 }
 
 impl TokenRecord {
@@ -216,11 +222,20 @@ fn secret_from(v: Option<&Value>, at: &str) -> Result<Zeroizing<String>> {
 }
 
 /// A freshly issued token: the only time the raw token exists outside the caller.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct IssuedToken {
     pub access_token: Zeroizing<String>,
     pub issued_at: i64,
     pub expires_at: Option<i64>,
+}
+
+impl ToJson for IssuedToken {
+    fn write_json(&self, out: &mut Text) {
+        write_object(
+            out,
+            &[("access_token", &self.access_token), ("issued_at", &self.issued_at), ("expires_at", &self.expires_at)],
+        );
+    }
 }
 
 impl fmt::Debug for IssuedToken {
@@ -234,11 +249,22 @@ impl fmt::Debug for IssuedToken {
 }
 
 /// The token endpoint's answer, in Graph's shapes.
-#[derive(Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, PartialEq)]
 pub enum TokenResponse {
     Token { access_token: Zeroizing<String>, token_type: &'static str, expires_in: i64 },
     Error { error: GraphError },
+}
+
+impl ToJson for TokenResponse {
+    fn write_json(&self, out: &mut Text) {
+        match self {
+            TokenResponse::Token { access_token, token_type, expires_in } => write_object(
+                out,
+                &[("access_token", access_token), ("token_type", token_type), ("expires_in", expires_in)],
+            ),
+            TokenResponse::Error { error } => write_object(out, &[("error", error)]),
+        }
+    }
 }
 
 impl fmt::Debug for TokenResponse {
@@ -253,7 +279,7 @@ impl fmt::Debug for TokenResponse {
 /// The token endpoint's form: urlencoded text or an object of strings.
 pub enum TokenForm<'a> {
     Text(&'a str),
-    Fields(&'a Map<String, Value>),
+    Fields(&'a Map),
 }
 
 /// Random token text: base64url of `TOKEN_BYTES` bytes from the platform's
@@ -430,8 +456,17 @@ impl Integration {
     }
 
     /// Everything needed to resume, minus the secret; tokens as SHA-256.
-    pub fn export_state(&self) -> Value {
-        json!({ "version": STATE_VERSION, "config": self.config_json, "tokens": self.tokens() })
+    pub fn export_state(&self) -> State<'_> {
+        State(self)
+    }
+}
+
+/// An integration's exported state, written as JSON.
+pub struct State<'i>(&'i Integration);
+
+impl ToJson for State<'_> {
+    fn write_json(&self, out: &mut Text) {
+        write_object(out, &[("config", &self.0.config_json), ("tokens", &self.0.tokens()), ("version", &STATE_VERSION)]);
     }
 }
 
@@ -461,6 +496,8 @@ fn read_state(state: &Value) -> Result<(Value, Vec<TokenRecord>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Ours;
+    use serde_json::json;
     use proptest::prelude::*;
 
     const SECRET: &str = "s3cr3t-value-that-must-not-leak";
@@ -470,7 +507,7 @@ mod tests {
     }
 
     fn integration(product: Product) -> Integration {
-        Integration::new(&json!({ "product": product.as_str(), "app_id": "1234" }), &json!(SECRET)).unwrap()
+        Integration::new(&json!({ "product": product.as_str(), "app_id": "1234" }).ours(), &json!(SECRET).ours()).unwrap()
     }
 
     #[test]
@@ -539,13 +576,13 @@ mod tests {
     fn secret_reset_kills_admin_center_tokens_only() {
         let mut ac = integration(Product::AdminCenter);
         let t = ac.issue_token(0).unwrap();
-        ac.reset_secret(&json!("new-secret")).unwrap();
+        ac.reset_secret(&json!("new-secret").ours()).unwrap();
         assert_eq!(check(ac.tokens(), Product::AdminCenter, &t.access_token, 1), TokenStatus::Invalid);
         let mut wp = integration(Product::Workplace);
         let t = wp.issue_token(0).unwrap();
-        wp.reset_secret(&json!("new-secret")).unwrap();
+        wp.reset_secret(&json!("new-secret").ours()).unwrap();
         assert!(matches!(check(wp.tokens(), Product::Workplace, &t.access_token, 1), TokenStatus::Valid { .. }));
-        assert_eq!(wp.reset_secret(&json!("")).unwrap_err().code, ErrorCode::InvalidCredentials);
+        assert_eq!(wp.reset_secret(&json!("").ours()).unwrap_err().code, ErrorCode::InvalidCredentials);
     }
 
     proptest! {
@@ -606,15 +643,15 @@ mod tests {
         let t = wp.issue_token(0).unwrap();
         let request = |secret: &str| {
             let p = ProofSigner::new(secret).proof(&t.access_token, 50);
-            let r = json!({ "method": "GET", "path": "/community", "access_token": t.access_token,
+            let r = json!({ "method": "GET", "path": "/community", "access_token": t.access_token.as_str(),
                 "appsecret_proof": p.appsecret_proof, "appsecret_time": 50, "now": 60 });
-            Request::from_json(&r).unwrap()
+            Request::from_json(&r.ours()).unwrap()
         };
         // The integration holds no permission: a request whose proof passes
         // is refused one check later.
         let reason = |i: &Integration, secret: &str| i.evaluate(&request(secret), 60).reason;
         assert_eq!(reason(&wp, SECRET), Some(crate::DenyReason::PermissionMissing));
-        wp.reset_secret(&json!("new-secret")).unwrap();
+        wp.reset_secret(&json!("new-secret").ours()).unwrap();
         assert_eq!(reason(&wp, SECRET), Some(crate::DenyReason::ProofMismatch));
         assert_eq!(reason(&wp, "new-secret"), Some(crate::DenyReason::PermissionMissing));
     }
@@ -647,8 +684,8 @@ mod tests {
         assert_eq!(error_code(wrong), 1);
         let other_app = i.handle_token_request(TokenForm::Text(&format!("access_token=99%7C{SECRET}&grant_type=client_credentials")), 50);
         assert_eq!(error_code(other_app.unwrap()), 101);
-        let fields: Map<String, Value> =
-            serde_json::from_value(json!({ "access_token": format!("1234|{SECRET}"), "grant_type": "password" })).unwrap();
+        let fields: Map =
+            json!({ "access_token": format!("1234|{SECRET}"), "grant_type": "password" }).ours().as_object().cloned().unwrap();
         assert_eq!(error_code(i.handle_token_request(TokenForm::Fields(&fields), 50).unwrap()), 100);
         assert!(matches!(check(i.tokens(), Product::AdminCenter, &t, 60), TokenStatus::Valid { .. }), "failed calls keep the token");
         let dup = format!("access_token=1234%7C{SECRET}&grant_type=client_credentials&grant_type=client_credentials");
@@ -661,33 +698,33 @@ mod tests {
     fn state_round_trips_without_secret_or_token() {
         let mut i = integration(Product::AdminCenter);
         let t = i.issue_token(100).unwrap();
-        let state = i.export_state();
-        let text = state.to_string();
+        let text = crate::json::to_text(&i.export_state()).into_string();
+        let state = crate::json::parse(&text).unwrap();
         assert!(!text.contains(SECRET) && !text.contains(t.access_token.as_str()));
-        let back = Integration::from_state(&state, &json!(SECRET)).unwrap();
-        assert_eq!(back.export_state(), state);
+        let back = Integration::from_state(&state, &json!(SECRET).ours()).unwrap();
+        assert_eq!(crate::json::to_text(&back.export_state()).into_string(), text);
         assert!(matches!(check(back.tokens(), Product::AdminCenter, &t.access_token, 200), TokenStatus::Valid { .. }));
         for bad in [json!(null), json!({ "version": 2, "config": {}, "tokens": [] }), json!({ "version": 1, "config": {}, "tokens": [{ "sha256": "xyz" }] })] {
-            assert_eq!(Integration::from_state(&bad, &json!(SECRET)).unwrap_err().code, ErrorCode::InvalidState);
+            assert_eq!(Integration::from_state(&bad.ours(), &json!(SECRET).ours()).unwrap_err().code, ErrorCode::InvalidState);
         }
         let bad_config = json!({ "version": 1, "config": { "permissions": ["nope"] }, "tokens": [] });
-        assert_eq!(Integration::from_state(&bad_config, &json!(SECRET)).unwrap_err().code, ErrorCode::InvalidConfig);
+        assert_eq!(Integration::from_state(&bad_config.ours(), &json!(SECRET).ours()).unwrap_err().code, ErrorCode::InvalidConfig);
     }
 
     #[test]
     fn evaluation_follows_the_token_lifecycle() {
         let mut i = Integration::new(
-            &json!({ "product": "admin_center", "app_id": "1234", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] }),
-            &json!(SECRET),
+            &json!({ "product": "admin_center", "app_id": "1234", "permissions": ["manage_accounts"], "ip_allowlist": ["203.0.113.0/24"] }).ours(),
+            &json!(SECRET).ours(),
         )
         .unwrap();
         let t = i.issue_token(0).unwrap();
         let call = |token: &str, now: i64| {
-            Request::from_json(&json!({ "method": "GET", "path": "/scim/v1/Users", "access_token": token, "source_ip": "203.0.113.2", "now": now })).unwrap()
+            Request::from_json(&json!({ "method": "GET", "path": "/scim/v1/Users", "access_token": token, "source_ip": "203.0.113.2", "now": now }).ours()).unwrap()
         };
         assert!(i.evaluate(&call(&t.access_token, 10), 0).allowed);
         assert_eq!(i.evaluate(&call(&t.access_token, 7200), 0).reason, Some(crate::DenyReason::TokenExpired));
-        i.reset_secret(&json!("another")).unwrap();
+        i.reset_secret(&json!("another").ours()).unwrap();
         assert_eq!(i.evaluate(&call(&t.access_token, 10), 0).reason, Some(crate::DenyReason::TokenInvalid));
     }
 
@@ -708,7 +745,7 @@ mod tests {
             (json!({ "app_secret": "x", "tokens": [{ "sha256": "ab" }] }), "credentials.tokens[0].sha256"),
             (json!({ "app_secret": "x", "token": "raw" }), "credentials.token"),
         ] {
-            let e = Credentials::from_json(&v).unwrap_err();
+            let e = Credentials::from_json(&v.ours()).unwrap_err();
             assert!(e.message.contains(needle), "{}", e.message);
         }
     }

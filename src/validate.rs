@@ -4,12 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
-
 use crate::catalog::{self, GroupScope, Operation, PermissionIndex, PermissionSet, Product, When, PERMISSIONS};
 use crate::config::{self, Config, GroupMode, Use};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ip;
+use crate::json::Value;
 use crate::request::resolve_use;
 
 const DAY: i64 = 86_400;
@@ -405,10 +404,11 @@ fn first_cover_of_size(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::Ours;
+    use serde_json::{json, Value};
 
     fn run(config: Value) -> Vec<Diagnostic> {
-        validate(&config, &Options { now: Some(1_764_000_000), ..Options::default() })
+        validate(&config.ours(), &Options { now: Some(1_764_000_000), ..Options::default() })
     }
 
     fn codes(config: Value) -> Vec<(&'static str, String)> {
@@ -514,7 +514,7 @@ mod tests {
         c["keep_unused_permissions"] = json!(true);
         assert!(!has(&codes(c.clone()), "unused_permission", "/usage/manage_group_content"));
         c["keep_unused_permissions"] = json!(false);
-        assert!(validate(&c, &Options::default()).iter().all(|d| d.code != Code::UnusedPermission), "no now, no judgement");
+        assert!(validate(&c.ours(), &Options::default()).iter().all(|d| d.code != Code::UnusedPermission), "no now, no judgement");
     }
 
     #[test]
@@ -558,7 +558,7 @@ mod tests {
             severity: [(Code::AppsecretProofNotRequired, Severity::Error)].into(),
             ..Options::default()
         };
-        let got = validate(&c, &opts);
+        let got = validate(&c.ours(), &opts);
         assert_eq!(got.len(), 1);
         assert_eq!((got[0].code, got[0].severity), (Code::AppsecretProofNotRequired, Severity::Error));
     }
@@ -573,7 +573,7 @@ mod tests {
     }
 
     fn ids(uses: Value) -> (Vec<&'static str>, Vec<usize>) {
-        let parsed: Vec<Use> = uses.as_array().unwrap().iter().map(|u| config::parse_use(u).unwrap()).collect();
+        let parsed: Vec<Use> = uses.as_array().unwrap().iter().map(|u| config::parse_use(&u.ours()).unwrap()).collect();
         required_permissions(&parsed)
     }
 
@@ -652,9 +652,9 @@ mod tests {
             fn ignore_removes_exactly_its_code(mask in 0u32..(1 << 26), code in 0..Code::ALL.len()) {
                 let ids: Vec<_> = PERMISSIONS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, p)| p.id).collect();
                 let config = json!({ "permissions": ids, "group_access": { "mode": "specific", "groups": [] }, "uses": ["group.read"] });
-                let all = validate(&config, &Options::default());
+                let all = validate(&config.ours(), &Options::default());
                 let code = Code::ALL[code];
-                let kept = validate(&config, &Options { ignore: [code].into(), ..Options::default() });
+                let kept = validate(&config.ours(), &Options { ignore: [code].into(), ..Options::default() });
                 let expected: Vec<_> = all.iter().filter(|d| d.code != code).cloned().collect();
                 prop_assert_eq!(kept, expected);
             }

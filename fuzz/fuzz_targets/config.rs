@@ -9,7 +9,9 @@
 //! - ignoring every code leaves nothing; re-ranking every code to `suggestion` keeps
 //!   the same findings;
 //! - a secret planted under `app_secret` (and inside `options`) never appears in a
-//!   message or a refusal.
+//!   message or a refusal;
+//! - appgrant's JSON reader accepts exactly the text serde_json accepts, and reads
+//!   what serde_json writes.
 #![no_main]
 
 use appgrant::config::{self, Config};
@@ -21,6 +23,10 @@ use serde_json::Value;
 const PLANTED: &str = "Fuzz-Planted-Secret-7c1e";
 
 fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let ours = appgrant::json::parse(text);
+        assert_eq!(ours.is_ok(), serde_json::from_str::<Value>(text).is_ok(), "the readers disagree: {ours:?}");
+    }
     let Ok(mut value) = serde_json::from_slice::<Value>(data) else { return };
     let text = String::from_utf8_lossy(data);
     let planted = !text.contains(PLANTED) && !text.contains("Fuzz-Planted");
@@ -33,8 +39,10 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
+    let value_json = value;
+    let value = appgrant::json::parse(&value_json.to_string()).expect("appgrant reads what serde_json writes");
     let (parsed, diagnostics) = config::parse(&value);
-    assert_eq!(parsed.is_some(), value.is_object(), "parse gives a config exactly for an object");
+    assert_eq!(parsed.is_some(), value_json.is_object(), "parse gives a config exactly for an object");
     let has_error = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let strict = Config::from_json(&value);
     assert_eq!(strict.is_ok(), parsed.is_some() && !has_error, "from_json agrees with parse");
@@ -59,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     for d in &diagnostics {
         assert!(findings.iter().any(|f| f.code == d.code && f.path == d.path && f.message == d.message), "lost {:?}", d.code);
     }
-    if planted && value.is_object() {
+    if planted && value_json.is_object() {
         assert!(findings.iter().any(|d| d.code == Code::SecretInConfig), "the planted app_secret is reported");
     }
 

@@ -73,6 +73,11 @@ fn sign(request: &mut Value, flags: u8) {
     }
 }
 
+/// The core reads appgrant's own JSON values: serde_json's text, read back.
+fn ours(value: &Value) -> appgrant::json::Value {
+    appgrant::json::parse(&value.to_string()).expect("appgrant reads what serde_json writes")
+}
+
 fn assert_secret_free(what: &str, text: &str) {
     assert!(!text.contains(SECRET), "the app secret leaked into {what}: {text}");
     assert!(!text.contains(TOKEN), "the token leaked into {what}: {text}");
@@ -91,13 +96,13 @@ fuzz_target!(|data: &[u8]| {
     if raw.contains("Fuzz-App") || raw.contains("Fuzz-Access") {
         return;
     }
-    let Ok(config) = Config::from_json(&config) else { return };
+    let Ok(config) = Config::from_json(&ours(&config)) else { return };
     if flags & SIGN != 0 {
         sign(&mut request_json, flags);
     }
-    let Ok(request) = Request::from_json(&request_json) else { return };
+    let Ok(request) = Request::from_json(&ours(&request_json)) else { return };
     let creds_json = credentials(flags);
-    let creds = (flags & WITH_CREDENTIALS != 0).then(|| Credentials::from_json(&creds_json).expect("fixed credentials parse"));
+    let creds = (flags & WITH_CREDENTIALS != 0).then(|| Credentials::from_json(&ours(&creds_json)).expect("fixed credentials parse"));
 
     let policy = Policy::new(config.clone());
     let decision = policy.evaluate(&request, creds.as_ref(), CLOCK);
@@ -144,7 +149,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Nothing we output or print holds the secret or the token.
-    assert_secret_free("the decision", &serde_json::to_string(&decision).expect("a decision serialises"));
+    assert_secret_free("the decision", appgrant::json::to_text(&decision).as_str());
     assert_secret_free("Debug of the request", &format!("{request:?}"));
     assert_secret_free("Debug of the policy", &format!("{policy:?}"));
     if let Some(c) = &creds {
@@ -152,7 +157,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     if flags & THROUGH_GATE != 0 {
-        let Ok(mut gate) = Gate::new(&json!({ "permissions": ["read_group_content"] }), &creds_json, None) else { return };
+        let Ok(mut gate) = Gate::new(&ours(&json!({ "permissions": ["read_group_content"] })), &ours(&creds_json), None) else { return };
         // Read from the JSON, so the target does not depend on how `Request` stores its fields.
         let text = |key: &str| request_json.get(key).and_then(Value::as_str).map(str::to_string);
         let exchange = Exchange {
@@ -172,7 +177,7 @@ fuzz_target!(|data: &[u8]| {
         if answer.decision.as_ref().is_some_and(|d| !d.allowed) {
             assert!(!answer.forward && answer.status != 200, "a denial answered {}", answer.status);
         }
-        assert_secret_free("the gate's answer", &serde_json::to_string(&answer).expect("an answer serialises"));
+        assert_secret_free("the gate's answer", appgrant::json::to_text(&answer).as_str());
         assert_secret_free("Debug of the gate", &format!("{gate:?}"));
         assert_secret_free("Debug of the exchange", &format!("{exchange:?}"));
     }

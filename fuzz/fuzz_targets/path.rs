@@ -28,6 +28,7 @@ fn policy() -> &'static Policy {
     POLICY.get_or_init(|| {
         let all: Vec<&str> = PERMISSIONS.iter().filter(|p| p.id != "read_security_audit_logs").map(|p| p.id).collect();
         let config = json!({ "permissions": all, "options": { "auto_invite": true, "group_chats": true } });
+        let config = appgrant::json::parse(&config.to_string()).expect("appgrant reads what serde_json writes");
         Policy::new(Config::from_json(&config).expect("the permissive config parses"))
     })
 }
@@ -69,6 +70,7 @@ fuzz_target!(|data: &[u8]| {
             if let Some(n) = node {
                 request["node"] = Value::from(n.as_str());
             }
+            let request = appgrant::json::parse(&request.to_string()).expect("appgrant reads what serde_json writes");
             let Ok(request) = Request::from_json(&request) else { continue };
             let decision = policy().evaluate(&request, None, 1_764_000_000);
             let Ok(target) = &parsed else {

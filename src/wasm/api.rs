@@ -7,8 +7,6 @@ use std::borrow::Cow;
 use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
-use serde::Serialize;
-use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -18,11 +16,12 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::error::{Error, ErrorCode};
 use crate::evaluate;
 use crate::gate;
+use crate::json::{self, Object, ToJson, Value};
 use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
 use crate::request::{Directory, Parts, Request, Thread, TimeParam, METHODS};
 use crate::token::{self, Credentials, TokenForm};
 use crate::validate;
-use crate::wipe::{self, SecretJson};
+use crate::wipe::SecretJson;
 use crate::DenyReason;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -93,23 +92,17 @@ fn unconvertible() -> JsValue {
 }
 
 /// Results go out as JSON text that `JSON.parse` turns into plain objects:
-/// one string crossing instead of a boundary call per field.
-fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    let text = serde_json::to_string(value).map_err(|_| unconvertible())?;
-    js_sys::JSON::parse(&text).map_err(|_| unconvertible())
-}
-
-/// `to_js` for a result that hands a token over: its JSON text is wiped.
-fn to_js_wiped<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    let text = wipe::to_json(value).ok_or_else(unconvertible)?;
-    js_sys::JSON::parse(&text).map_err(|_| unconvertible())
+/// one string crossing instead of a boundary call per field. The text is
+/// wiped (`wipe::Text`): some results hand a token over.
+fn to_js<T: ToJson + ?Sized>(value: &T) -> JsResult<JsValue> {
+    js_sys::JSON::parse(json::to_text(value).as_str()).map_err(|_| unconvertible())
 }
 
 /// Plain data in, through `JSON.stringify`: it is a catching import, so a
 /// cycle, a BigInt, a throwing getter or a blown JS stack comes back as an
 /// error value instead of unwinding through wasm frames (which would leave
 /// the instance's stack pointer behind and poison every later call); and
-/// serde_json bounds the nesting depth.
+/// the reader bounds the nesting depth (`json::MAX_DEPTH`).
 fn json_text(v: &JsValue, what: &str) -> Result<String, String> {
     if v.is_undefined() {
         return Err(format!("{what} is required"));
@@ -120,7 +113,7 @@ fn json_text(v: &JsValue, what: &str) -> Result<String, String> {
 }
 
 fn parsed(text: &str, what: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("{what} cannot be read: {e}"))
+    json::parse(text).map_err(|e| format!("{what} cannot be read: {e}"))
 }
 
 fn json_value(v: &JsValue, what: &str) -> Result<Value, String> {
@@ -194,14 +187,14 @@ fn config(v: &JsValue) -> JsResult<Config> {
 /// Graph errors), operations, permissions, and the node types they accept.
 #[wasm_bindgen(js_name = __tables, skip_typescript)]
 pub fn tables() -> JsResult<JsValue> {
-    to_js(&json!({
-        "reasons": DenyReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-        "errors": DenyReason::ALL.iter().map(|r| r.graph_error()).collect::<Vec<_>>(),
-        "operations": OPERATIONS.iter().map(|o| o.id).collect::<Vec<_>>(),
-        "permissions": PERMISSIONS.iter().map(|p| p.id).collect::<Vec<_>>(),
-        "nodes": Node::ALL.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
-        "methods": METHODS,
-    }))
+    to_js(&Object(&[
+        ("reasons", &DenyReason::ALL),
+        ("errors", &DenyReason::ALL.iter().map(|r| r.graph_error()).collect::<Vec<_>>()),
+        ("operations", &OPERATIONS.iter().map(|o| o.id).collect::<Vec<_>>()),
+        ("permissions", &PERMISSIONS.iter().map(|p| p.id).collect::<Vec<_>>()),
+        ("nodes", &Node::ALL),
+        ("methods", &METHODS),
+    ]))
 }
 
 fn option_i64(opts: &JsValue, key: &str, default: i64) -> JsResult<i64> {
@@ -213,12 +206,6 @@ fn option_i64(opts: &JsValue, key: &str, default: i64) -> JsResult<i64> {
         Some(n) if n.is_finite() && n.fract() == 0.0 && n.abs() <= 9.007_199_254_740_991e15 => Ok(n as i64),
         _ => Err(throw(Error::argument(format!("opts.{key} must be a whole number of seconds")))),
     }
-}
-
-#[derive(Serialize)]
-struct Verified {
-    ok: bool,
-    reason: Option<crate::DenyReason>,
 }
 
 #[wasm_bindgen(js_name = verifyAppsecretProof, skip_typescript)]
@@ -253,7 +240,7 @@ pub fn verify_appsecret_proof(params: JsValue, app_secret: JsValue, opts: JsValu
     };
     let params = ProofParams { access_token: token.as_ref().map(|t| t.as_str()), appsecret_proof: proof_param, appsecret_time };
     let result = signer.verify(&params, &options);
-    to_js(&Verified { ok: result.is_ok(), reason: result.err() })
+    to_js(&Object(&[("ok", &result.is_ok()), ("reason", &result.err())]))
 }
 
 #[wasm_bindgen(js_name = signRequest, skip_typescript)]
@@ -279,12 +266,6 @@ pub fn operations() -> JsResult<JsValue> {
     to_js(&OPERATIONS.iter().map(|o| o.view()).collect::<Vec<_>>())
 }
 
-/// `unmatched` is added afterwards: it returns the caller's own values.
-#[derive(Serialize)]
-struct Required {
-    permissions: Vec<&'static str>,
-}
-
 #[wasm_bindgen(js_name = requiredPermissions, skip_typescript)]
 pub fn required_permissions(uses: JsValue) -> JsResult<JsValue> {
     let Value::Array(items) = json(&uses, "uses", ErrorCode::InvalidArgument)? else {
@@ -303,7 +284,8 @@ pub fn required_permissions(uses: JsValue) -> JsResult<JsValue> {
     let mut missed: Vec<usize> = unmatched.iter().filter_map(|j| parsed.get(*j).map(|(i, _)| *i)).collect();
     missed.extend(unusable);
     crate::sort::ord(&mut missed);
-    let out = to_js(&Required { permissions })?;
+    // `unmatched` is added afterwards: it returns the caller's own values.
+    let out = to_js(&Object(&[("permissions", &permissions)]))?;
     let originals = Array::new();
     for i in missed {
         originals.push(&Reflect::get_u32(&uses, i as u32).unwrap_or(JsValue::UNDEFINED));
@@ -562,12 +544,12 @@ impl Integration {
 
     #[wasm_bindgen(js_name = issueToken)]
     pub fn issue_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js_wiped(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
+        to_js(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = resetToken)]
     pub fn reset_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js_wiped(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
+        to_js(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = resetSecret)]
@@ -591,7 +573,7 @@ impl Integration {
                 _ => return Err(throw(Error::argument("form must be a urlencoded string or an object of strings"))),
             }
         };
-        to_js_wiped(&response.map_err(throw)?)
+        to_js(&response.map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = exportState)]
@@ -620,12 +602,7 @@ impl Gate {
 
     pub fn handle(&mut self, exchange: JsValue) -> JsResult<JsValue> {
         let exchange = gate::Exchange::from_json(&*secret_json(&exchange, "exchange", ErrorCode::InvalidRequest)?).map_err(throw)?;
-        let answer = self.0.handle(&exchange, clock());
-        if answer.hands_over_token() {
-            to_js_wiped(&answer)
-        } else {
-            to_js(&answer)
-        }
+        to_js(&self.0.handle(&exchange, clock()))
     }
 }
 
