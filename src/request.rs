@@ -13,7 +13,6 @@
 //! 1 KB (measured A/B in one process).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -56,10 +55,35 @@ pub enum PostPlace<'a> {
 /// What the caller knows about ids, so that `/{id}` can be typed.
 #[derive(Clone, Debug, Default)]
 pub struct Directory {
-    pub groups: HashSet<String>,
-    pub members: HashSet<String>,
-    /// post id → its group id, or `None` for a timeline post.
-    pub posts: HashMap<String, Option<String>>,
+    pub groups: Ids,
+    pub members: Ids,
+    /// post id → its group id, or `None` for a timeline post; sorted by post
+    /// id, as the JSON object it is read from is.
+    pub posts: Vec<(String, Option<String>)>,
+}
+
+/// Ids, sorted for binary search. Not a hash set: a hash table's code is
+/// kilobytes of wasm, and a directory is read once per request.
+#[derive(Clone, Debug, Default)]
+pub struct Ids(Vec<String>);
+
+impl Ids {
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.binary_search_by(|s| s.as_str().cmp(id)).is_ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<String> for Ids {
+    fn from_iter<I: IntoIterator<Item = String>>(ids: I) -> Ids {
+        let mut ids: Vec<String> = ids.into_iter().collect();
+        crate::sort::ord(&mut ids);
+        ids.dedup();
+        Ids(ids)
+    }
 }
 
 /// `appsecret_time` as it arrived: a number, or text from a query string.
@@ -232,9 +256,9 @@ fn opt_bool(map: &Map, key: &str, at: &str) -> Result<Option<bool>> {
     }
 }
 
-fn id_list(v: Option<&Value>, at: &str) -> Result<HashSet<String>> {
+fn id_list(v: Option<&Value>, at: &str) -> Result<Ids> {
     match v {
-        None | Some(Value::Null) => Ok(HashSet::new()),
+        None | Some(Value::Null) => Ok(Ids::default()),
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
@@ -256,7 +280,7 @@ impl Directory {
             return Err(bad(format!("unknown field {at}.{}: use groups, members, posts", clipped(k))));
         }
         let posts = match map.get("posts") {
-            None | Some(Value::Null) => HashMap::new(),
+            None | Some(Value::Null) => Vec::new(),
             Some(Value::Object(posts)) => posts
                 .iter()
                 .map(|(post, group)| match group {
@@ -277,6 +301,12 @@ impl Directory {
         })
     }
 
+    /// A known post's group: `Some(None)` for a timeline post.
+    fn post_group(&self, id: &str) -> Option<&Option<String>> {
+        let at = self.posts.binary_search_by(|(post, _)| post.as_str().cmp(id)).ok()?;
+        self.posts.get(at).map(|(_, group)| group)
+    }
+
     fn node_of(&self, id: &str) -> Option<Node> {
         if self.groups.is_empty() && self.members.is_empty() && self.posts.is_empty() {
             None
@@ -284,7 +314,7 @@ impl Directory {
             Some(Node::Group)
         } else if self.members.contains(id) {
             Some(Node::Member)
-        } else if self.posts.contains_key(id) {
+        } else if self.post_group(id).is_some() {
             Some(Node::Post)
         } else {
             None
@@ -457,7 +487,7 @@ impl<'t> Request<'t> {
         let given = match &self.group_id {
             Some(Some(g)) => return PostPlace::Group(g),
             Some(None) => return PostPlace::Timeline,
-            None => id.and_then(|id| self.directory.posts.get(id)),
+            None => id.and_then(|id| self.directory.post_group(id)),
         };
         match given {
             Some(Some(g)) => PostPlace::Group(g),
@@ -1037,6 +1067,17 @@ mod tests {
     }
 
     #[test]
+    fn directory_ids_are_found_whatever_their_order() {
+        let ids: Ids = ["30", "1001", "7", "1001", "2002"].into_iter().map(String::from).collect();
+        assert!(["7", "30", "1001", "2002"].iter().all(|id| ids.contains(id)));
+        assert!(!ids.contains("3") && !ids.contains("") && !Ids::default().contains("7"));
+        let dir = Directory::from_json(Some(&json!({ "posts": { "9_1": "1001", "8_2": null, "10_3": "2002" } }).ours()), "d").unwrap();
+        assert_eq!(dir.post_group("10_3"), Some(&Some("2002".to_string())));
+        assert_eq!(dir.post_group("8_2"), Some(&None));
+        assert_eq!(dir.post_group("7_1"), None);
+    }
+
+    #[test]
     fn route_masks_hold_the_catalog() {
         assert!(OPERATIONS.len() <= 64, "route masks are u64: widen them");
         assert!(2 * OPERATIONS.len() <= SLOTS, "the route table needs free slots");
@@ -1091,7 +1132,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(found(resolve_path("GET", "/1001", Some(Node::Member))), "member.read");
-        let dir = Directory { groups: ["1001".to_string()].into(), ..Directory::default() };
+        let dir = Directory { groups: ["1001".to_string()].into_iter().collect(), ..Directory::default() };
         assert_eq!(found(resolve_in("GET", "/1001", None, &dir)), "group.read");
         assert!(matches!(resolve_path("GET", "/1001", Some(Node::QuickLink)), Got::Unknown(_)));
     }

@@ -2,8 +2,6 @@
 //! settings. Every finding is a `Diagnostic` with a stable code and a JSON
 //! Pointer; callers may drop or re-rank codes, as linters allow.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::catalog::{self, GroupScope, Operation, PermissionIndex, PermissionSet, Product, When, PERMISSIONS};
 use crate::config::{self, Config, GroupMode, Use};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -18,8 +16,11 @@ pub struct Options {
     /// The time `usage` is judged against; without it `unused_permission`
     /// is not checked.
     pub now: Option<i64>,
-    pub ignore: HashSet<Code>,
-    pub severity: HashMap<Code, Severity>,
+    /// Codes to drop. Lists, not sets: a handful of codes, and a hash
+    /// table's code is kilobytes of wasm.
+    pub ignore: Vec<Code>,
+    /// Codes to re-rank; a later entry for a code wins.
+    pub severity: Vec<(Code, Severity)>,
 }
 
 pub fn validate(value: &Value, options: &Options) -> Vec<Diagnostic> {
@@ -38,7 +39,7 @@ pub fn validate(value: &Value, options: &Options) -> Vec<Diagnostic> {
     }
     out.retain(|d| !options.ignore.contains(&d.code));
     for d in &mut out {
-        if let Some(s) = options.severity.get(&d.code) {
+        if let Some((_, s)) = options.severity.iter().rev().find(|(c, _)| *c == d.code) {
             d.severity = *s;
         }
     }
@@ -71,13 +72,14 @@ impl Lint<'_> {
     fn permissions(&mut self) {
         let offered = self.c.offered();
         let granted = self.c.granted();
-        let mut seen = HashSet::new();
+        let mut seen = PermissionSet::default();
         for p in &self.c.permissions {
             let name = id(p.value);
-            if !seen.insert(p.value) {
+            if seen.contains(p.value) {
                 self.push(Code::DuplicatePermission, &p.path, format!("`{name}` is listed twice; remove this entry"));
                 continue;
             }
+            seen.insert(p.value);
             if !offered.contains(p.value) {
                 let message = if self.c.is_security_tab() {
                     format!("an integration created in the Security tab may hold only `read_security_audit_logs`; remove `{name}`")
@@ -268,10 +270,11 @@ impl Lint<'_> {
             return;
         }
         let needed = needed.with_implied();
-        let mut reported = HashSet::new();
+        let mut reported = PermissionSet::default();
         for p in &self.c.permissions {
             let covers_need = PERMISSIONS.get(p.value).is_some_and(|q| q.implies.iter().any(|i| needed.contains_id(i)));
-            if !needed.contains(p.value) && !covers_need && reported.insert(p.value) {
+            if !needed.contains(p.value) && !covers_need && !reported.contains(p.value) {
+                reported.insert(p.value);
                 self.push(
                     Code::PermissionNotNeeded,
                     &p.path,
@@ -540,7 +543,7 @@ mod tests {
             json!({ "permissions": ["manage_group_content"], "uses": [], "ip_allowlist": [] }),
             json!({ "permissions": ["read_user_email"], "group_access": { "mode": "specific", "groups": ["1"] }, "uses": ["member.badges.read"] }),
         ];
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for c in configs {
             seen.extend(run(c).iter().map(|d| d.code.as_str()));
         }

@@ -305,7 +305,7 @@ fn validate_options(opts: &JsValue) -> JsResult<validate::Options> {
         };
         for c in codes {
             let c = c.as_str().ok_or_else(|| throw(Error::argument("each opts.ignore entry must be a code string")))?;
-            options.ignore.insert(Code::parse(c).ok_or_else(|| unknown_code(c))?);
+            options.ignore.push(Code::parse(c).ok_or_else(|| unknown_code(c))?);
         }
     }
     let severity = field(opts, "severity");
@@ -317,7 +317,7 @@ fn validate_options(opts: &JsValue) -> JsResult<validate::Options> {
             let level = level.as_str().and_then(Severity::parse).ok_or_else(|| {
                 throw(Error::argument(format!("opts.severity.{code} must be error, security_warning, warning or suggestion")))
             })?;
-            options.severity.insert(Code::parse(&code).ok_or_else(|| unknown_code(&code))?, level);
+            options.severity.push((Code::parse(&code).ok_or_else(|| unknown_code(&code))?, level));
         }
     }
     Ok(options)
