@@ -504,7 +504,9 @@ fn float_of(text: &str) -> f64 {
             _ => {}
         }
     }
-    let exponent: i64 = exponent.trim_start_matches('+').parse().unwrap_or(i64::MAX / 2);
+    // An exponent too long for an i64 is far past either end of the range.
+    let beyond = if exponent.starts_with('-') { i64::MIN / 2 } else { i64::MAX / 2 };
+    let exponent: i64 = exponent.parse().unwrap_or(beyond);
     let power = power.saturating_add(exponent).clamp(-400, 400) as i32;
     let magnitude = if significand == 0 {
         0.0
@@ -853,6 +855,10 @@ mod tests {
         assert_eq!(parse("7").unwrap().as_i64(), Some(7));
         assert_eq!(parse("-7").unwrap().as_u64(), None);
         assert_eq!(parse("7.0").unwrap().as_u64(), None, "as in serde_json: written as a float");
+        for (text, want) in [("1e-99999999999999999999", 0.0), ("-1e-400", -0.0), ("123456789012345678901234567890", 1.2345678901234568e29)] {
+            assert_eq!(parse(text).unwrap(), Value::Number(Number::Float(want, text.into())), "{text}");
+        }
+        assert!(parse("1e99999999999999999999").is_err());
     }
 
     #[test]
