@@ -178,6 +178,11 @@ impl ToJson for Answer {
 }
 
 impl Answer {
+    /// The token endpoint's answer holds the token it issued.
+    pub fn hands_over_token(&self) -> bool {
+        matches!(self.body, Body::Token(TokenResponse::Token { .. }))
+    }
+
     fn refused(status: u16, error: GraphError, decision: Option<Decision>) -> Answer {
         Answer { status, body: Body::Error { error }, decision, forward: false }
     }

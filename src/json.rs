@@ -534,7 +534,16 @@ pub trait ToJson {
 
 /// `value` as JSON text.
 pub fn to_text<T: ToJson + ?Sized>(value: &T) -> Text {
-    let mut out = Text::with_capacity(256);
+    write_into(value, Text::plain(1024))
+}
+
+/// `to_text` for a result that holds a token: the text, and every buffer it
+/// outgrew, is wiped.
+pub fn to_wiped_text<T: ToJson + ?Sized>(value: &T) -> Text {
+    write_into(value, Text::with_capacity(1024))
+}
+
+fn write_into<T: ToJson + ?Sized>(value: &T, mut out: Text) -> Text {
     value.write_json(&mut out);
     out
 }

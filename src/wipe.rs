@@ -9,7 +9,7 @@
 use std::fmt;
 use std::ops::Deref;
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
 use crate::json::Value;
 
@@ -59,32 +59,48 @@ pub fn wipe(value: &mut Value) {
 
 /// Text that may hold a secret, built by appending: when it outgrows its
 /// buffer, the old one is wiped before it is freed, and the whole is wiped
-/// on drop. Every JSON result is written into one (`json::to_text`).
-pub struct Text(Zeroizing<String>);
+/// on drop. Every JSON result is written into one (`json::to_text`); a
+/// `plain` one, for results that hold no secret, does neither, because
+/// wiping is a volatile write per byte (a sixth of a large result's cost).
+pub struct Text {
+    text: String,
+    secret: bool,
+}
 
 impl Text {
     pub fn with_capacity(capacity: usize) -> Text {
-        Text(Zeroizing::new(String::with_capacity(capacity)))
+        Text { text: String::with_capacity(capacity), secret: true }
+    }
+
+    pub fn plain(capacity: usize) -> Text {
+        Text { text: String::with_capacity(capacity), secret: false }
     }
 
     pub fn push_str(&mut self, piece: &str) {
-        if self.0.capacity() - self.0.len() < piece.len() {
-            let wanted = self.0.len().saturating_add(piece.len()).max(self.0.capacity().saturating_mul(2));
-            let mut bigger = Zeroizing::new(String::with_capacity(wanted));
-            bigger.push_str(&self.0);
-            // The old buffer is dropped here, through `Zeroizing`: wiped.
-            self.0 = bigger;
+        if self.secret && self.text.capacity() - self.text.len() < piece.len() {
+            let wanted = self.text.len().saturating_add(piece.len()).max(self.text.capacity().saturating_mul(2));
+            let mut bigger = String::with_capacity(wanted);
+            bigger.push_str(&self.text);
+            std::mem::replace(&mut self.text, bigger).zeroize();
         }
-        self.0.push_str(piece);
+        self.text.push_str(piece);
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// The text, for a holder that wipes it itself (a `Request`'s path).
     pub fn into_string(mut self) -> String {
-        std::mem::take(&mut *self.0)
+        std::mem::take(&mut self.text)
+    }
+}
+
+impl Drop for Text {
+    fn drop(&mut self) {
+        if self.secret {
+            self.text.zeroize();
+        }
     }
 }
 
@@ -110,11 +126,12 @@ mod tests {
 
     #[test]
     fn text_grows_and_keeps_what_was_pushed() {
-        let mut text = Text::with_capacity(2);
-        for piece in ["access_token=", "é✓", "", &"x".repeat(300)] {
-            text.push_str(piece);
+        for mut text in [Text::with_capacity(2), Text::plain(2)] {
+            for piece in ["access_token=", "é✓", "", &"x".repeat(300)] {
+                text.push_str(piece);
+            }
+            assert_eq!(text.into_string(), format!("access_token=é✓{}", "x".repeat(300)));
         }
-        assert_eq!(text.into_string(), format!("access_token=é✓{}", "x".repeat(300)));
         assert_eq!(Text::with_capacity(0).into_string(), "");
     }
 

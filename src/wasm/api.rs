@@ -92,10 +92,14 @@ fn unconvertible() -> JsValue {
 }
 
 /// Results go out as JSON text that `JSON.parse` turns into plain objects:
-/// one string crossing instead of a boundary call per field. The text is
-/// wiped (`wipe::Text`): some results hand a token over.
+/// one string crossing instead of a boundary call per field.
 fn to_js<T: ToJson + ?Sized>(value: &T) -> JsResult<JsValue> {
     js_sys::JSON::parse(json::to_text(value).as_str()).map_err(|_| unconvertible())
+}
+
+/// `to_js` for a result that hands a token over: its JSON text is wiped.
+fn to_js_wiped<T: ToJson + ?Sized>(value: &T) -> JsResult<JsValue> {
+    js_sys::JSON::parse(json::to_wiped_text(value).as_str()).map_err(|_| unconvertible())
 }
 
 /// Plain data in, through `JSON.stringify`: it is a catching import, so a
@@ -544,12 +548,12 @@ impl Integration {
 
     #[wasm_bindgen(js_name = issueToken)]
     pub fn issue_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
+        to_js_wiped(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = resetToken)]
     pub fn reset_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
+        to_js_wiped(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = resetSecret)]
@@ -573,7 +577,7 @@ impl Integration {
                 _ => return Err(throw(Error::argument("form must be a urlencoded string or an object of strings"))),
             }
         };
-        to_js(&response.map_err(throw)?)
+        to_js_wiped(&response.map_err(throw)?)
     }
 
     #[wasm_bindgen(js_name = exportState)]
@@ -602,7 +606,12 @@ impl Gate {
 
     pub fn handle(&mut self, exchange: JsValue) -> JsResult<JsValue> {
         let exchange = gate::Exchange::from_json(&*secret_json(&exchange, "exchange", ErrorCode::InvalidRequest)?).map_err(throw)?;
-        to_js(&self.0.handle(&exchange, clock()))
+        let answer = self.0.handle(&exchange, clock());
+        if answer.hands_over_token() {
+            to_js_wiped(&answer)
+        } else {
+            to_js(&answer)
+        }
     }
 }
 
