@@ -75,6 +75,9 @@ impl std::fmt::Display for Number {
     }
 }
 
+/// Objects up to this many members are ordered by insertion.
+const SMALL_OBJECT: usize = 32;
+
 /// An object's members, ordered by key (as serde_json's default map orders
 /// them, which diagnostics and written state follow); a repeated key keeps
 /// its last value, as in `JSON.parse`.
@@ -83,8 +86,24 @@ pub struct Map(Vec<(String, Value)>);
 
 impl Map {
     fn from_members(mut members: Vec<(String, Value)>) -> Map {
-        crate::sort::by(&mut members, |a, b| a.0.cmp(&b.0));
         let mut unique: Vec<(String, Value)> = Vec::with_capacity(members.len());
+        // Most objects here are small (a request, an exchange): each member is
+        // put in place, with no allocation beyond the map's. Larger ones
+        // (a directory, usage) are sorted first, not shifted quadratically.
+        if members.len() <= SMALL_OBJECT {
+            for member in members {
+                match unique.binary_search_by(|m| m.0.cmp(&member.0)) {
+                    Ok(at) => {
+                        if let Some(same) = unique.get_mut(at) {
+                            *same = member;
+                        }
+                    }
+                    Err(at) => unique.insert(at, member),
+                }
+            }
+            return Map(unique);
+        }
+        crate::sort::by(&mut members, |a, b| a.0.cmp(&b.0));
         for member in members {
             match unique.last_mut() {
                 Some(last) if last.0 == member.0 => *last = member,
@@ -182,7 +201,7 @@ impl Value {
 /// Reads one JSON value, with nothing but whitespace around it. The error
 /// says what was wrong and at which byte.
 pub fn parse(text: &str) -> Result<Value, String> {
-    let mut reader = Reader { bytes: text.as_bytes(), at: 0, depth: 0 };
+    let mut reader = Reader { text, bytes: text.as_bytes(), at: 0, depth: 0 };
     let value = reader.value()?;
     reader.skip_space();
     match reader.peek() {
@@ -192,12 +211,13 @@ pub fn parse(text: &str) -> Result<Value, String> {
 }
 
 struct Reader<'t> {
+    text: &'t str,
     bytes: &'t [u8],
     at: usize,
     depth: usize,
 }
 
-impl Reader<'_> {
+impl<'t> Reader<'t> {
     fn error(&self, what: &str) -> String {
         format!("{what} at byte {}", self.at)
     }
@@ -322,6 +342,17 @@ impl Reader<'_> {
     /// At `"`: the string, through its closing quote.
     fn string(&mut self) -> Result<String, String> {
         self.at += 1;
+        // Most strings hold no escape: one scan, one copy.
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        if let Some(end) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+            if rest.get(end) == Some(&b'"') {
+                let start = self.at;
+                self.at += end;
+                let text = self.text(start)?;
+                self.at += 1;
+                return Ok(text.to_string());
+            }
+        }
         // Sized once, from the escaped length (escapes only shorten): a
         // string that grew would leave a copy of a secret in freed memory.
         let mut escaped = false;
@@ -363,11 +394,8 @@ impl Reader<'_> {
 
     /// The input from `start` to the current byte, which is ASCII: a char
     /// boundary of the `&str` the reader was given.
-    fn text(&self, start: usize) -> Result<&str, String> {
-        self.bytes
-            .get(start..self.at)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .ok_or_else(|| self.error("a string that is not UTF-8"))
+    fn text(&self, start: usize) -> Result<&'t str, String> {
+        self.text.get(start..self.at).ok_or_else(|| self.error("a string cut inside a character"))
     }
 
     /// After a backslash: the character it stands for.
@@ -551,16 +579,16 @@ fn write_into<T: ToJson + ?Sized>(value: &T, mut out: Text) -> Text {
 /// An object of these members, in this order. Members behind `dyn`: one
 /// writer for every struct, each of which only lists its fields.
 pub fn write_object(out: &mut Text, members: &[(&str, &dyn ToJson)]) {
-    out.push_str("{");
+    out.push_ascii(b'{');
     for (i, (key, value)) in members.iter().enumerate() {
         if i > 0 {
-            out.push_str(",");
+            out.push_ascii(b',');
         }
         key.write_json(out);
-        out.push_str(":");
+        out.push_ascii(b':');
         value.write_json(out);
     }
-    out.push_str("}");
+    out.push_ascii(b'}');
 }
 
 /// Members to write as an object where no type of their own is worth it.
@@ -574,9 +602,12 @@ impl ToJson for Object<'_> {
 
 impl ToJson for str {
     fn write_json(&self, out: &mut Text) {
-        out.push_str("\"");
+        out.push_ascii(b'"');
         let mut run = 0;
         for (i, b) in self.bytes().enumerate() {
+            if b >= 0x20 && b != b'"' && b != b'\\' {
+                continue;
+            }
             let escaped = match b {
                 b'"' => "\\\"",
                 b'\\' => "\\\\",
@@ -585,8 +616,7 @@ impl ToJson for str {
                 b'\t' => "\\t",
                 0x08 => "\\b",
                 0x0c => "\\f",
-                0..=0x1f => "",
-                _ => continue,
+                _ => "",
             };
             out.push_str(self.get(run..i).unwrap_or_default());
             if escaped.is_empty() {
@@ -599,7 +629,7 @@ impl ToJson for str {
             run = i + 1;
         }
         out.push_str(self.get(run..).unwrap_or_default());
-        out.push_str("\"");
+        out.push_ascii(b'"');
     }
 }
 
@@ -647,7 +677,9 @@ fn write_integer(out: &mut Text, negative: bool, mut n: u64) {
             *d = b'-';
         }
     }
-    out.push_str(digits.get(at..).and_then(|d| std::str::from_utf8(d).ok()).unwrap_or_default());
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push_ascii(d);
+    }
 }
 
 impl ToJson for u64 {
@@ -685,14 +717,14 @@ impl<T: ToJson> ToJson for Option<T> {
 
 impl<T: ToJson> ToJson for [T] {
     fn write_json(&self, out: &mut Text) {
-        out.push_str("[");
+        out.push_ascii(b'[');
         for (i, item) in self.iter().enumerate() {
             if i > 0 {
-                out.push_str(",");
+                out.push_ascii(b',');
             }
             item.write_json(out);
         }
-        out.push_str("]");
+        out.push_ascii(b']');
     }
 }
 
@@ -929,6 +961,13 @@ mod tests {
         assert_eq!(v.get("b").and_then(Value::as_u64), Some(3));
         assert_eq!(v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()), Some(vec!["a".to_string(), "b".to_string()]));
         assert_eq!(to_text(&v).into_string(), "{\"a\":2,\"b\":3}");
+        // Past SMALL_OBJECT members the map is sorted rather than built in place: the same rules.
+        let members: Vec<String> = (0..SMALL_OBJECT * 2).rev().map(|i| format!("\"k{i:03}\":{i}")).collect();
+        let big = parse(&format!("{{{},\"k005\":-1}}", members.join(","))).unwrap();
+        let map = big.as_object().unwrap();
+        assert_eq!(map.len(), SMALL_OBJECT * 2);
+        assert!(map.keys().zip(map.keys().skip(1)).all(|(a, b)| a < b));
+        assert_eq!(big.get("k005").and_then(Value::as_i64), Some(-1));
     }
 
     #[test]

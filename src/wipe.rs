@@ -86,6 +86,16 @@ impl Text {
         self.text.push_str(piece);
     }
 
+    /// One ASCII character: JSON's punctuation, without a copy call.
+    pub fn push_ascii(&mut self, c: u8) {
+        let c = char::from(c & 0x7f);
+        if self.secret && self.text.len() == self.text.capacity() {
+            self.push_str(c.encode_utf8(&mut [0; 1]));
+        } else {
+            self.text.push(c);
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -130,7 +140,10 @@ mod tests {
             for piece in ["access_token=", "é✓", "", &"x".repeat(300)] {
                 text.push_str(piece);
             }
-            assert_eq!(text.into_string(), format!("access_token=é✓{}", "x".repeat(300)));
+            for c in *b"{}" {
+                text.push_ascii(c);
+            }
+            assert_eq!(text.into_string(), format!("access_token=é✓{}{{}}", "x".repeat(300)));
         }
         assert_eq!(Text::with_capacity(0).into_string(), "");
     }
