@@ -17,8 +17,8 @@ import CryptoJS from 'crypto-js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { newEnforcer, newModelFromString, StringAdapter } from 'casbin';
 import { chromium } from 'playwright-core';
-import { ProofSigner, appsecretProof, compile, evaluate, validate, operations } from 'appgrant';
-import { APP_SECRET, CONFIG, CREDENTIALS, FULL_CONFIG, NOW, TOKEN, fullRequests, permissionRequests, proofFor } from './corpus.mjs';
+import { Gate, ProofSigner, appsecretProof, compile, evaluate, validate, operations } from 'appgrant';
+import { APP_SECRET, CONFIG, CREDENTIALS, DIRECTORY, FULL_CONFIG, NOW, TOKEN, fullRequests, gateExchanges, permissionRequests, proofFor } from './corpus.mjs';
 import * as models from './models.mjs';
 import { startServer } from '../tools/serve.mjs';
 
@@ -173,6 +173,21 @@ async function decisions(proofTimes) {
       if (examples.length < 5) examples.push(`${JSON.stringify(r)}: appgrant ${ours}, evaluate() ${reference}, Cedar ${c}, casbin ${b}`);
     }
   });
+  // The gate decides each exchange as Policy.evaluate decides the request it stands for.
+  const exchanges = gateExchanges();
+  const gate = new Gate(FULL_CONFIG, CREDENTIALS, { directory: DIRECTORY });
+  let gateAllowed = 0;
+  let gateDisagreements = 0;
+  for (const { exchange, request } of exchanges) {
+    const answer = gate.handle(exchange);
+    const reference = fullPolicy.evaluate(request);
+    gateAllowed += answer.decision?.allowed ? 1 : 0;
+    if (answer.decision?.allowed !== reference.allowed || answer.decision?.reason !== reference.reason) {
+      gateDisagreements++;
+      if (examples.length < 5) examples.push(`${JSON.stringify(exchange)}: Gate.handle ${answer.decision?.reason ?? answer.status}, Policy.evaluate ${reference.reason}`);
+    }
+  }
+  const gateRequests = exchanges.map((e) => e.request);
   for (const e of examples) log(`  disagreement: ${e}`);
 
   writeModels({ schema, policies, entities, policyLines });
@@ -184,6 +199,8 @@ async function decisions(proofTimes) {
     { name: 'casbin enforceSync', run: (i) => enforcer.enforceSync(...casbinRequests[i % n]) },
     { name: 'appgrant Policy.evaluate, full request', run: (i) => fullPolicy.evaluate(full[i % full.length]).allowed },
     { name: 'appgrant Policy.evaluate, then .trace', run: (i) => policy.evaluate(requests[i % n]).trace.length },
+    { name: 'appgrant Policy.evaluate, the gate\'s requests', run: (i) => fullPolicy.evaluate(gateRequests[i % gateRequests.length]).allowed },
+    { name: 'appgrant Gate.handle, the same as HTTP exchanges', run: (i) => gate.handle(exchanges[i % exchanges.length].exchange).status },
   ]);
   const ours = t.get('appgrant Policy.evaluate');
   const fullNs = t.get('appgrant Policy.evaluate, full request');
@@ -198,7 +215,7 @@ async function decisions(proofTimes) {
     ['full request ≤ 2× one proof from scratch (appsecretProof, another token each call)', fullNs / proofTimes.get('appsecretProof, another token each call'), 2, true],
     ['full request ≤ 2× one node:crypto createHmac', fullNs / proofTimes.get('node:crypto createHmac'), 2, true],
   ];
-  return { t, n, allowed, fullN: full.length, fullAllowed, disagreements, rules: { cedar: policies.trim().split('\n').length, casbin: policyLines.length }, goals };
+  return { t, n, allowed, fullN: full.length, fullAllowed, gateN: exchanges.length, gateAllowed, gateDisagreements, disagreements, rules: { cedar: policies.trim().split('\n').length, casbin: policyLines.length }, goals };
 }
 
 function writeModels({ schema, policies, entities, policyLines }) {
@@ -448,6 +465,9 @@ function report({ p, d, s, size, node, browser, mem }) {
     `Cedar: \`statefulIsAuthorized\` with the schema and policy set pre-parsed and the entities built once. casbin: \`enforceSync\`. Full requests (${d.fullN}, ${d.fullAllowed} allowed) add a token (checked as SHA-256), a source address against an allow-list and a proof (HMAC, 300 s window), some of each refused.`,
     '',
     `**Disagreements between appgrant (and its \`evaluate()\`), Cedar and casbin: ${d.disagreements} of ${d.n}.**`,
+    '',
+    `The gate rows: the ${d.gateN} full requests an HTTP request can carry (none that says where a post lives, a mention or the thread kind; ${d.gateAllowed} allowed) as \`Gate.handle\` exchanges (the token as a bearer header, the proof in the query string, the node types from the gate's directory), against \`Policy.evaluate\` of the same requests. \`Gate.handle\` reads its exchange as JSON and answers with the decision and its trace, which an edge function needs to answer the call. `,
+    `**Disagreements between Gate.handle and Policy.evaluate: ${d.gateDisagreements} of ${d.gateN}.**`,
     '',
   );
   const ours = d.t.get('appgrant Policy.evaluate');

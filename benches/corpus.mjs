@@ -90,3 +90,25 @@ export function fullRequests() {
     }
   });
 }
+
+/** What a gate knows about ids, so that it can type `/{id}` as the corpus's `node` fields do. */
+export const DIRECTORY = { groups: ID_OF.group, members: ID_OF.member, posts: Object.fromEntries(ID_OF.post.map((p) => [p, null])) };
+
+/**
+ * The full requests a gate sees as HTTP exchanges: those that say nothing an HTTP request does
+ * not (where a post lives, a mention, the thread kind), the token as a bearer header, the proof in
+ * the query. Each with the request `Policy.evaluate` reads for it: the same, with the directory
+ * in place of its `node`.
+ */
+export function gateExchanges() {
+  return fullRequests()
+    .filter((r) => !('group_id' in r || 'mentioned' in r || 'thread' in r))
+    .map((r) => {
+      const query = `appsecret_proof=${r.appsecret_proof}&appsecret_time=${r.appsecret_time}`;
+      const url = `${r.path}${r.path.includes('?') ? '&' : '?'}${query}`;
+      const exchange = { method: r.method, url, client_ip: r.source_ip, authorization: `Bearer ${r.access_token}`, now: r.now };
+      const { node, ...request } = r;
+      return { exchange, request: { ...request, directory: DIRECTORY } };
+    });
+}
+
