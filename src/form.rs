@@ -35,15 +35,20 @@ pub fn encode(s: &str) -> String {
     // its old copy behind in freed memory.
     let escaped = s.bytes().filter(|b| !is_unreserved(*b)).count();
     let mut out = String::with_capacity(s.len().saturating_add(escaped.saturating_mul(2)));
-    for &byte in s.as_bytes() {
+    // Runs of unreserved bytes are copied whole (a token is one run). A run
+    // is ASCII, so it starts and ends on char boundaries: after an escaped
+    // byte inside a character the run is empty.
+    let mut run = 0;
+    for (i, byte) in s.bytes().enumerate() {
         if is_unreserved(byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(hex_digit(byte >> 4)).to_ascii_uppercase());
-            out.push(char::from(hex_digit(byte)).to_ascii_uppercase());
+            continue;
         }
+        out.push_str(s.get(run..i).unwrap_or_default());
+        let code = [b'%', hex_digit(byte >> 4).to_ascii_uppercase(), hex_digit(byte).to_ascii_uppercase()];
+        out.push_str(std::str::from_utf8(&code).unwrap_or_default());
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or_default());
     out
 }
 
