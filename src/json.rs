@@ -11,6 +11,7 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::proof::Decimal;
 use crate::wipe::Text;
 
 /// Deeper input is refused, as serde_json refused it: the reader recurses,
@@ -646,39 +647,21 @@ impl ToJson for bool {
 }
 
 /// Integers in decimal, without core's formatting machinery.
-fn write_integer(out: &mut Text, negative: bool, mut n: u64) {
-    let mut digits = [0u8; 21];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if negative {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'-';
-        }
-    }
-    for &d in digits.get(at..).unwrap_or_default() {
+fn write_decimal(out: &mut Text, n: Decimal) {
+    for &d in n.as_bytes() {
         out.push_ascii(d);
     }
 }
 
 impl ToJson for u64 {
     fn write_json(&self, out: &mut Text) {
-        write_integer(out, false, *self);
+        write_decimal(out, Decimal::unsigned(*self));
     }
 }
 
 impl ToJson for i64 {
     fn write_json(&self, out: &mut Text) {
-        write_integer(out, *self < 0, self.unsigned_abs());
+        write_decimal(out, Decimal::new(*self));
     }
 }
 

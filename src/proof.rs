@@ -124,18 +124,28 @@ pub struct TokenPrefix {
     pub bytes: usize,
 }
 
-/// An `i64` written in decimal on the stack: proofs hash their time as
-/// text, and a heap string per proof is measurable.
-struct Decimal {
+/// An integer written in decimal on the stack: proofs hash their time as
+/// text, and a heap string per proof is measurable; JSON results write
+/// their integers with it too (`json.rs`), without core's formatting.
+pub(crate) struct Decimal {
     digits: [u8; 20],
     start: usize,
 }
 
 impl Decimal {
-    fn new(n: i64) -> Decimal {
+    pub(crate) fn new(n: i64) -> Decimal {
+        Decimal::written(n < 0, n.unsigned_abs())
+    }
+
+    pub(crate) fn unsigned(n: u64) -> Decimal {
+        Decimal::written(false, n)
+    }
+
+    /// 20 bytes hold either a u64's digits or an i64's 19 and its sign.
+    fn written(negative: bool, magnitude: u64) -> Decimal {
         let mut digits = [0u8; 20];
         let mut start = digits.len();
-        let mut rest = n.unsigned_abs();
+        let mut rest = magnitude;
         loop {
             start -= 1;
             if let Some(d) = digits.get_mut(start) {
@@ -147,7 +157,7 @@ impl Decimal {
                 break;
             }
         }
-        if n < 0 {
+        if negative {
             start -= 1;
             if let Some(d) = digits.get_mut(start) {
                 *d = b'-';
@@ -156,7 +166,7 @@ impl Decimal {
         Decimal { digits, start }
     }
 
-    fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         self.digits.get(self.start..).unwrap_or_default()
     }
 }
@@ -1079,6 +1089,9 @@ mod tests {
     fn decimal_edges() {
         for n in [0, 9, 10, -1, i64::MIN, i64::MAX, 1_764_000_000] {
             assert_eq!(Decimal::new(n).as_bytes(), n.to_string().as_bytes());
+        }
+        for n in [0, 9, 10, u64::MAX, 1 << 63] {
+            assert_eq!(Decimal::unsigned(n).as_bytes(), n.to_string().as_bytes());
         }
     }
 
