@@ -1,14 +1,14 @@
-// appgrant's clients: what a Postman-style pre-request script does, a fetch that signs every
-// call, and the edge gate as a standard fetch handler. Only adapters live here: every decision,
-// proof and error comes from the wasm core. Web-standard APIs only (fetch, Request, Response,
-// URL), so the same file runs in Node 20, Deno, Bun, workerd and browsers.
+// appgrant's clients: a fetch that signs every call, and the edge gate as a standard fetch
+// handler (js/prerequest.mjs has what a Postman-style pre-request script does). Only adapters
+// live here: every decision, proof and error comes from the wasm core. Web-standard APIs only
+// (fetch, Request, Response, URL), so the same file runs in Node 20, Deno, Bun, workerd and
+// browsers.
 //
 // tools/build-pkg.mjs copies this file into the package as clients.js (ES module, beside the
 // web glues) and derives a CommonJS twin of it for Node's `require`: keep to one
-// `import { … } from './appgrant.js';` line (and one from './sign.js') and `export function`
-// declarations.
-import { Gate, signRequest, validate } from './appgrant.js';
-import { ProofSigner } from './sign.js';
+// `import { … } from './appgrant.js';` line, `export function` declarations and the one
+// `export { … };` list of what js/prerequest.mjs shares.
+import { Gate, signRequest } from './appgrant.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const MAX_FORM_BYTES = 1024 * 1024;
@@ -20,11 +20,6 @@ function fail(code, message) {
   return error;
 }
 
-function requiredString(value, what) {
-  if (typeof value !== 'string' || value === '') throw fail('invalid_argument', `${what} must be a non-empty string`);
-  return value;
-}
-
 // String(value), as Postman and Bruno values are read. A toString or Symbol.toPrimitive that
 // gives no string makes the engine throw a TypeError: that is a bad argument, said with a code.
 // Other exceptions are the caller's own and pass through.
@@ -34,15 +29,6 @@ function text(value, what) {
   } catch (e) {
     if (e instanceof TypeError) throw fail('invalid_argument', `${what} has no string form`);
     throw e;
-  }
-}
-
-// One query-string component. A lone surrogate has no UTF-8 form, so it cannot be encoded.
-function component(raw, what) {
-  try {
-    return encodeURIComponent(raw);
-  } catch {
-    throw fail('invalid_argument', `${what} holds a lone surrogate, which has no UTF-8 form`);
   }
 }
 
@@ -61,99 +47,6 @@ function urlText(url, what) {
   if (url instanceof URL) return url.href;
   if (typeof url === 'object' && url !== null && typeof url.toString === 'function' && url.toString !== Object.prototype.toString) return text(url, what);
   throw fail('invalid_argument', `${what} must be a URL string`);
-}
-
-// Environment variables are strings in Postman and Bruno: a config may arrive as JSON text.
-function jsonish(value, what) {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw fail('invalid_config', `${what} is a string but not JSON`);
-  }
-}
-
-// `params` as [key, value] strings: from Postman's list ([{ key, value, disabled }]), a plain
-// object, or a query string (`a=1&b=2`, read as URLSearchParams reads it). URLSearchParams would
-// turn a lone surrogate into U+FFFD: it is refused first, as in the other two forms.
-function paramEntries(params) {
-  if (params == null) return [];
-  let entries;
-  if (typeof params === 'string') {
-    component(params, 'request.params');
-    entries = [...new URLSearchParams(params)];
-  } else if (Array.isArray(params)) {
-    entries = params.filter((p) => p && !p.disabled).map((p) => [p.key, p.value]);
-  } else if (typeof params === 'object') {
-    entries = Object.entries(params);
-  } else {
-    throw fail('invalid_argument', 'request.params must be a list of { key, value }, an object or a query string');
-  }
-  return entries.map(([k, v], i) => [text(k, `the key of request.params[${i}]`), text(v ?? '', `the value of request.params[${i}]`)]);
-}
-
-function withParams(url, entries) {
-  if (entries.length === 0) return url;
-  const [beforeFragment, fragment] = splitOnce(url, '#');
-  const extra = entries
-    .map(([k, v], i) => `${component(k, `the key of request.params[${i}]`)}=${component(v, `the value of request.params[${i}]`)}`)
-    .join('&');
-  const joined = beforeFragment.includes('?') ? `${beforeFragment}${beforeFragment.endsWith('?') ? '' : '&'}${extra}` : `${beforeFragment}?${extra}`;
-  return fragment === undefined ? joined : `${joined}#${fragment}`;
-}
-
-function splitOnce(whole, separator) {
-  const at = whole.indexOf(separator);
-  return at < 0 ? [whole, undefined] : [whole.slice(0, at), whole.slice(at + 1)];
-}
-
-// The call as a config `uses` entry: the path and the fields it reads, never its credentials.
-// `url` is the request's own, before `params` join it: parsing the joined URL would read every
-// parameter again.
-function useOf(method, url, params, node) {
-  const parsed = parsedUrl(url, 'request.url', 'http://relative.invalid');
-  const fields = [...parsed.searchParams.getAll('fields'), ...params.filter(([k]) => k === 'fields').map(([, v]) => v)].join(',');
-  return { method, path: parsed.pathname, ...(fields ? { fields } : {}), ...(node ? { node } : {}) };
-}
-
-/**
- * The job of a Postman pre-request script: sign `request` with the environment's token and app
- * secret, return the signed request and the variables to set, and warn when the environment's
- * integration config does not grant what the call needs.
- */
-export function preRequest(request, environment, opts) {
-  if (!request || typeof request !== 'object') throw fail('invalid_argument', 'request must be an object { method, url, params?, headers? }');
-  if (!environment || typeof environment !== 'object') throw fail('invalid_argument', 'environment must be an object { access_token, app_secret, config? }');
-  const method = text(request.method ?? 'GET', 'request.method').toUpperCase();
-  const address = urlText(request.url, 'request.url');
-  const params = paramEntries(request.params);
-  const url = withParams(address, params);
-  const token = requiredString(environment.access_token, 'environment.access_token');
-  const signer = new ProofSigner(requiredString(environment.app_secret, 'environment.app_secret'));
-  try {
-    const variables = { access_token: token, ...signer.proof(token, opts?.now) };
-    const signed = signRequest(url, { access_token: token, app_secret: environment.app_secret }, { now: variables.appsecret_time });
-    const config = jsonish(environment.config, 'environment.config');
-    return {
-      request: { method, url: signed, headers: request.headers ?? {} },
-      variables,
-      warning: config == null ? null : warningFor(config, useOf(method, address, params, request.node ?? environment.node)),
-    };
-  } finally {
-    signer.free();
-  }
-}
-
-// The config's own findings are not this call's business: only those about the call, which is
-// appended as the last `uses` entry.
-function warningFor(config, use) {
-  if (typeof config !== 'object' || Array.isArray(config)) throw fail('invalid_config', 'environment.config must be an integration config object');
-  const uses = Array.isArray(config.uses) ? config.uses : [];
-  const at = `/uses/${uses.length}`;
-  const finding = validate({ ...config, uses: [...uses, use] }).find(
-    (d) => d.severity === 'error' && (d.path === at || d.path.startsWith(`${at}/`)),
-  );
-  return finding ? { code: finding.code, message: finding.message } : null;
 }
 
 /**
@@ -312,3 +205,5 @@ export function toNodeListener(handler) {
       });
   };
 }
+
+export { fail, parsedUrl, text, urlText };

@@ -1,9 +1,11 @@
 // Turns the compiled wasm into the npm package in pkg/ (run by `./dev build` after cargo).
 //
-//   node tools/build-pkg.mjs [path/to/api.wasm [path/to/signer.wasm]]
+//   node tools/build-pkg.mjs [path/to/api.wasm [path/to/signer.wasm [path/to/edge.wasm]]]
 //
-// The crate builds two wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm, all of
-// it) and the signer module (signer_bg.wasm, proof signing only, an eighth of the size, with no
+// The crate builds three wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm, all of
+// it), the edge module (edge/appgrant_bg.wasm: the API module without its tools, for edge
+// functions, whose bundles are size-limited and whose cold starts compile the module) and the
+// signer module (signer_bg.wasm, proof signing only, an eighth of the size, with no
 // wasm-bindgen and so no glue), which exists for Node's start-up: a process that only signs never
 // loads the API module. ES module runtimes load the API module alone, and signer.js there gives
 // its exports, which include the signer module's. The API
@@ -18,9 +20,11 @@
 //   browser.mjs  browsers and the default: top-level await of init(), fetching the wasm by URL
 //   deno.mjs     Deno: `import source` gives a WebAssembly.Module without read permission
 //   workerd.mjs  Cloudflare workerd: a .wasm import is a WebAssembly.Module; nothing is fetched
-// The clients (js/clients.mjs: preRequest, signedFetch, createGate, ...) are plain JavaScript over
-// the API: clients.js beside the web glues, and a CommonJS twin derived into api.cjs; every entry
-// re-exports them. js/sign.mjs (the proof functions: sign.js, and a twin in index.cjs) and
+// The package's root has these files around the API module; edge/ (appgrant/edge) has the same
+// files around the edge module, with the same names, and declarations that re-export the root's.
+// The clients (js/clients.mjs: signedFetch, createGate, ...; js/prerequest.mjs: preRequest, which
+// needs `validate`, so not in edge/) are plain JavaScript over the API: clients.js beside the web
+// glues, and a CommonJS twin derived into api.cjs; every entry re-exports them. js/sign.mjs (the proof functions: sign.js, and a twin in index.cjs) and
 // js/fast.mjs (the Policy fast path: fast.js, and a twin in api.cjs) are built the same way: they
 // pass the core primitives only, and replace the glue's exports of the same name (compile,
 // evaluate) in every entry.
@@ -28,7 +32,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -36,6 +40,7 @@ const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const inputs = {
   appgrant: resolve(process.argv[2] ?? join(repo, 'target/wasm32-unknown-unknown/release/appgrant.wasm')),
   signer: resolve(process.argv[3] ?? join(repo, 'target/signer/wasm32-unknown-unknown/release/appgrant.wasm')),
+  edge: resolve(process.argv[4] ?? join(repo, 'target/edge/wasm32-unknown-unknown/release/appgrant.wasm')),
 };
 const work = join(repo, 'target/bindgen');
 const staging = join(repo, 'target/pkg-staging');
@@ -112,11 +117,12 @@ function sections(wasm) {
   return found;
 }
 
+// Every variant's glue is appgrant.js / appgrant_bg.wasm: the entries name those files.
 function bindgen(name, target, dir) {
   rmSync(dir, { recursive: true, force: true });
   execFileSync(
     'wasm-bindgen',
-    ['--target', target, '--out-dir', dir, '--out-name', name, '--remove-name-section', '--remove-producers-section', withoutMultiValue(name)],
+    ['--target', target, '--out-dir', dir, '--out-name', 'appgrant', '--remove-name-section', '--remove-producers-section', withoutMultiValue(name)],
     { stdio: 'inherit' },
   );
 }
@@ -290,10 +296,10 @@ const signer = {
 function jsModule(name) {
   const file = `js/${name}.mjs`;
   const source = readFileSync(join(repo, file), 'utf8');
-  const importLine = /^import \{([^}]*)\} from '\.\/(appgrant|signer|sign)\.js';$/gm;
+  const importLine = /^import \{([^}]*)\} from '\.\/(appgrant|signer|sign|clients)\.js';$/gm;
   const imports = [...source.matchAll(importLine)];
   if (imports.length === 0 || new Set(imports.map((m) => m[2])).size !== imports.length) {
-    fail(`${file} must reach the wasm through one \`import { ... } from './appgrant.js';\` (or './signer.js', './sign.js') statement per module`);
+    fail(`${file} must reach the wasm through one \`import { ... } from './appgrant.js';\` (or './signer.js', './sign.js', './clients.js') statement per module`);
   }
   const exported = /^export (?=(?:async )?(function|class) (\w+))/gm;
   const declarations = [...source.matchAll(exported)];
@@ -318,14 +324,17 @@ function packageJson(cargo) {
   return { name, version: cargo.version, description: cargo.description, license: cargo.license, ...rest };
 }
 
-function sizes(dir) {
-  const rows = readdirSync(dir).sort().map((file) => [file, statSync(join(dir, file)).size]);
+function sizes(dir, wasmFiles) {
+  const rows = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map(({ name }) => [name, statSync(join(dir, name)).size])
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   const width = Math.max(...rows.map(([file]) => file.length));
   for (const [file, size] of rows) console.log(`  ${file.padEnd(width)}  ${String(size).padStart(8)} B`);
-  for (const file of ['appgrant_bg.wasm', 'signer_bg.wasm']) {
+  for (const file of wasmFiles) {
     const wasm = readFileSync(join(dir, file));
     const gz = gzipSync(wasm, { level: 9 }).length;
-    console.log(`${file}: ${wasm.length} bytes raw, ${gz} bytes gzip (${(wasm.length / 1024).toFixed(1)} KiB / ${(gz / 1024).toFixed(1)} KiB)`);
+    console.log(`${relative(out, join(dir, file))}: ${wasm.length} bytes raw, ${gz} bytes gzip (${(wasm.length / 1024).toFixed(1)} KiB / ${(gz / 1024).toFixed(1)} KiB)`);
   }
 }
 
@@ -333,12 +342,12 @@ function sizes(dir) {
 // (names, producers, features) are dropped, and each runtime reaches its exports through one
 // function, `__exports`. In Node, index.cjs compiles and instantiates the module on first use (it
 // has no imports); ES module runtimes' signer.js takes the same exports from the API module.
-function writeSigner() {
+function writeSigner(dir) {
   const wasm = readFileSync(inputs.signer);
   const kept = sections(wasm).filter((s) => s.id !== 0);
-  writeFileSync(join(staging, 'signer_bg.wasm'), Buffer.concat([wasm.subarray(0, 8), ...kept.map((s) => wasm.subarray(s.from, s.end))]));
+  writeFileSync(join(dir, 'signer_bg.wasm'), Buffer.concat([wasm.subarray(0, 8), ...kept.map((s) => wasm.subarray(s.from, s.end))]));
   writeFileSync(
-    join(staging, 'signer.js'),
+    join(dir, 'signer.js'),
     `// ES module runtimes sign with the API module, which has the signer module's exports too: one\n` +
       `// wasm module to fetch and compile. (Node's index.cjs loads the separate signer module.)\n` +
       reexport(['__exports'], './appgrant.js'),
@@ -354,20 +363,63 @@ for (const [name, input] of Object.entries(inputs)) {
   }
 }
 
-rmSync(staging, { recursive: true, force: true });
-mkdirSync(staging, { recursive: true });
 // The glues are internal (the exports map reaches them only through the entries), so their
 // pointer to wasm-bindgen's own .d.ts is dropped along with that file.
 const glue = (file) => readFileSync(file, 'utf8').replace(/^\/\* @ts-self-types="[^"]*" \*\/\n+/, '');
-bindgen('appgrant', 'web', join(work, 'appgrant/web'));
-bindgen('appgrant', 'nodejs', join(work, 'appgrant/node'));
-const webWasm = readFileSync(join(work, 'appgrant/web/appgrant_bg.wasm'));
-const nodeWasm = readFileSync(join(work, 'appgrant/node/appgrant_bg.wasm'));
-if (!webWasm.equals(nodeWasm)) fail('wasm-bindgen emitted different wasm for web and nodejs; one shared .wasm is impossible');
-copyFileSync(join(work, 'appgrant/web/appgrant_bg.wasm'), join(staging, 'appgrant_bg.wasm'));
-writeFileSync(join(staging, 'appgrant.js'), glue(join(work, 'appgrant/web/appgrant.js')));
-writeFileSync(join(staging, 'appgrant.cjs'), glue(join(work, 'appgrant/node/appgrant.js')));
-writeSigner();
+
+// The package's JavaScript around one API module, in `dir`: the root's around the API module,
+// and edge/'s (appgrant/edge) around the edge module, whose glue has no tools (the catalogs,
+// validate, Integration) and so no preRequest (js/prerequest.mjs). Returns the names it exports.
+function writeVariant(variant, dir, clientModules) {
+  mkdirSync(dir, { recursive: true });
+  bindgen(variant, 'web', join(work, variant, 'web'));
+  bindgen(variant, 'nodejs', join(work, variant, 'node'));
+  const webWasm = readFileSync(join(work, variant, 'web/appgrant_bg.wasm'));
+  const nodeWasm = readFileSync(join(work, variant, 'node/appgrant_bg.wasm'));
+  if (!webWasm.equals(nodeWasm)) fail(`wasm-bindgen emitted different wasm for web and nodejs (${variant}); one shared .wasm is impossible`);
+  copyFileSync(join(work, variant, 'web/appgrant_bg.wasm'), join(dir, 'appgrant_bg.wasm'));
+  writeFileSync(join(dir, 'appgrant.js'), glue(join(work, variant, 'web/appgrant.js')));
+  writeFileSync(join(dir, 'appgrant.cjs'), glue(join(work, variant, 'node/appgrant.js')));
+  writeSigner(dir);
+  const apiGlue = nodeGlue(join(dir, 'appgrant.cjs'));
+
+  const sign = jsModule('sign');
+  const fast = jsModule('fast');
+  const clients = clientModules.map(jsModule);
+  for (const module of [sign, fast, ...clients]) writeFileSync(join(dir, `${module.name}.js`), module.esm);
+  const glueNames = publicNames(apiGlue);
+  if (glueNames.length === 0) fail(`the ${variant} module exports nothing to JavaScript (no #[wasm_bindgen] items?)`);
+  const exportNames = (file) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(dir, file)))).map((e) => e.name);
+  const signerExports = exportNames('signer_bg.wasm').filter((n) => n.startsWith('sign_'));
+  const apiExports = exportNames('appgrant_bg.wasm');
+  const lacking = signerExports.filter((n) => !apiExports.includes(n));
+  if (!signerExports.includes('sign_proof') || lacking.length) fail(`the ${variant} module lacks the signer module's exports ${lacking.join(', ')}`);
+  const fastNames = [...sign.names, ...fast.names];
+  const clientNames = clients.flatMap((m) => m.names);
+  const clash = clientNames.filter((n) => glueNames.includes(n) || fastNames.includes(n));
+  if (clash.length) fail(`${clientModules.map((m) => `js/${m}.mjs`).join(' or ')} export names the API already has: ${clash.join(', ')}`);
+  // Each name from one place: the fast paths, else the API module.
+  const exported = {
+    glue: glueNames.filter((n) => !fastNames.includes(n)),
+    sign: sign.names,
+    fast: fast.names,
+    ...Object.fromEntries(clients.map((m) => [m.name, m.names])),
+  };
+  const names = Object.values(exported).flat().sort();
+  for (const [file, make] of Object.entries(ENTRIES)) writeFileSync(join(dir, file), make(exported));
+  for (const [file, text] of Object.entries(nodeEntries(exported, apiGlue, sign, [fast, ...clients]))) writeFileSync(join(dir, file), text);
+  const required = Object.keys(nodeGlue(join(dir, 'index.cjs'))).sort();
+  if (required.join() !== names.join()) fail(`${variant}: index.cjs exports ${required.join(', ')}`);
+  const more = Object.keys(nodeGlue(join(dir, 'api.cjs'))).sort();
+  if (more.join() !== [...fast.names, ...clientNames].sort().join()) fail(`${variant}: api.cjs exports ${more.join(', ')}`);
+  return names;
+}
+
+rmSync(staging, { recursive: true, force: true });
+const names = writeVariant('appgrant', staging, ['clients', 'prerequest']);
+const edgeNames = writeVariant('edge', join(staging, 'edge'), ['clients']);
+const beyond = edgeNames.filter((n) => !names.includes(n));
+if (beyond.length) fail(`appgrant/edge exports names the package does not: ${beyond.join(', ')}`);
 // The API module's nodejs glue declares the whole API (no init/initSync; the signer's exports
 // are part of it); ESM and CJS get a copy each so that TypeScript's node16/nodenext resolution
 // sees the right module format for either.
@@ -375,44 +427,25 @@ writeSigner();
 // lib: referencing it here spares every user's tsconfig from having to add it.
 let api = readFileSync(join(work, 'appgrant/node/appgrant.d.ts'), 'utf8') + readFileSync(join(repo, 'js/clients.d.ts'), 'utf8');
 if (api.includes('Symbol.dispose')) api = `/// <reference lib="esnext.disposable" />\n${api}`;
+// The fast paths replace glue exports of the same name, or are the proof functions over the
+// signer module's exports (ProofSigner, appsecretProof); either way the declarations have them,
+// as they have every other export.
+const undeclared = names.filter((n) => !new RegExp(`^export (?:declare )?(?:function|class) ${n}\\b`, 'm').test(api));
+if (undeclared.length) fail(`index.d.ts does not declare ${undeclared.join(', ')}`);
 writeFileSync(join(staging, 'index.d.ts'), api);
 writeFileSync(join(staging, 'index.d.cts'), api);
-const apiGlue = nodeGlue(join(staging, 'appgrant.cjs'));
-
-const client = jsModule('clients');
-const sign = jsModule('sign');
-const fast = jsModule('fast');
-for (const module of [client, sign, fast]) writeFileSync(join(staging, `${module.name}.js`), module.esm);
+// appgrant/edge's declarations are the root's: one text of the types. It re-exports every type
+// and interface, and its own values (functions and classes) only: `export type *` would also
+// let an edge user import `validate`, as a type.
+const typeNames = [...api.matchAll(/^export (?:declare )?(?:type|interface) (\w+)/gm)].map((m) => m[1]).sort();
+for (const [file, from] of [['index.d.ts', '../index.js'], ['index.d.cts', '../index.cjs']]) {
+  writeFileSync(
+    join(staging, 'edge', file),
+    `// appgrant/edge: the declarations of ${from.replace(/\.(c?)js$/, '.d.$1ts')} of its exports (generated by tools/build-pkg.mjs).\n` +
+      `export type { ${typeNames.join(', ')} } from '${from}';\nexport { ${edgeNames.join(', ')} } from '${from}';\n`,
+  );
+}
 writeFileSync(join(staging, 'cli.mjs'), readFileSync(join(repo, 'js/cli.mjs'), 'utf8'), { mode: 0o755 });
-const glueNames = publicNames(apiGlue);
-if (glueNames.length === 0) fail('the wasm exports nothing to JavaScript (no #[wasm_bindgen] items?)');
-const exportNames = (file) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(staging, file)))).map((e) => e.name);
-const signerExports = exportNames('signer_bg.wasm').filter((n) => n.startsWith('sign_'));
-const apiExports = exportNames('appgrant_bg.wasm');
-const lacking = signerExports.filter((n) => !apiExports.includes(n));
-if (!signerExports.includes('sign_proof') || lacking.length) fail(`the API module lacks the signer module's exports ${lacking.join(', ')}`);
-const fastNames = [...sign.names, ...fast.names];
-const clash = client.names.filter((n) => glueNames.includes(n) || fastNames.includes(n));
-if (clash.length) fail(`js/clients.mjs exports names the API already has: ${clash.join(', ')}`);
-// The fast paths replace glue exports of the same name, or are the proof functions over the signer
-// module's exports (ProofSigner, appsecretProof); either way the API's declarations have them.
-const declared = (n) => new RegExp(`^export (?:declare )?(?:function|class) ${n}\\b`, 'm').test(api);
-const undeclared = fastNames.filter((n) => !declared(n));
-if (undeclared.length) fail(`js/sign.mjs or js/fast.mjs exports names index.d.ts does not declare: ${undeclared.join(', ')}`);
-// Each name from one place: the fast paths, else the API module.
-const exported = {
-  glue: glueNames.filter((n) => !fastNames.includes(n)),
-  sign: sign.names,
-  fast: fast.names,
-  clients: client.names,
-};
-for (const [file, make] of Object.entries(ENTRIES)) writeFileSync(join(staging, file), make(exported));
-for (const [file, text] of Object.entries(nodeEntries(exported, apiGlue, sign, [fast, client]))) writeFileSync(join(staging, file), text);
-const names = Object.values(exported).flat().sort();
-const required = Object.keys(nodeGlue(join(staging, 'index.cjs'))).sort();
-if (required.join() !== names.join()) fail(`index.cjs exports ${required.join(', ')}`);
-const more = Object.keys(nodeGlue(join(staging, 'api.cjs'))).sort();
-if (more.join() !== [...fast.names, ...client.names].sort().join()) fail(`api.cjs exports ${more.join(', ')}`);
 for (const extra of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'LICENSE']) {
   try {
     copyFileSync(join(repo, extra), join(staging, extra));
@@ -429,4 +462,6 @@ if (missing.length) fail(`pkg.json "files" names files the build did not produce
 rmSync(out, { recursive: true, force: true });
 renameSync(staging, out);
 console.log(`pkg/ ${manifest.name}@${manifest.version}: ${names.length} exports (${names.join(', ')})`);
-sizes(out);
+console.log(`pkg/edge/ (appgrant/edge): ${edgeNames.length} exports (${edgeNames.join(', ')})`);
+sizes(out, ['appgrant_bg.wasm', 'signer_bg.wasm']);
+sizes(join(out, 'edge'), ['appgrant_bg.wasm']);

@@ -1,7 +1,7 @@
 // The edge gate in Bun: Bun.serve passes the server, whose requestIP(request) is the client address.
 //
 //   bun examples/gate/bun.mjs [PORT]          (APPGRANT_APP_SECRET overrides the demo secret)
-import { createGate } from 'appgrant';
+import { createGate } from 'appgrant/edge';
 
 const read = async (file) => JSON.parse(await Bun.file(new URL(file, import.meta.url)).text());
 const credentials = await read('./credentials.json');

@@ -1,7 +1,7 @@
 // The edge gate in Deno: Deno.serve hands the handler `info.remoteAddr`, the connection's address.
 //
 //   deno run --allow-net=127.0.0.1 --allow-read=. --allow-env=APPGRANT_APP_SECRET examples/gate/deno.mjs [PORT]
-import { createGate } from 'appgrant';
+import { createGate } from 'appgrant/edge';
 
 const read = async (file) => JSON.parse(await Deno.readTextFile(new URL(file, import.meta.url)));
 const credentials = await read('./credentials.json');

@@ -5,7 +5,7 @@
 // credentials.json holds a demo secret and the SHA-256 of the demo token `demo-access-token`.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createGate, toNodeListener } from 'appgrant';
+import { createGate, toNodeListener } from 'appgrant/edge';
 
 const read = (file) => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
 const credentials = read('./credentials.json');

@@ -10,21 +10,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::catalog::{Node, OPERATIONS, PERMISSIONS};
-use crate::config::{parse_use, split_fields, Config};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::config::{split_fields, Config};
 use crate::error::{Error, ErrorCode};
 use crate::evaluate;
 use crate::gate;
 use crate::json::{self, Object, ToJson, Value};
 use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
 use crate::request::{Directory, Parts, Request, Thread, TimeParam, METHODS};
-use crate::token::{self, Credentials, TokenForm};
-use crate::validate;
+use crate::token::Credentials;
 use crate::wipe::SecretJson;
 use crate::DenyReason;
 use zeroize::{Zeroize, Zeroizing};
 
-type JsResult<T> = Result<T, JsValue>;
+pub(super) type JsResult<T> = Result<T, JsValue>;
 
 /// The JavaScript built-ins this module calls, declared here rather than
 /// taken from js-sys: its bindings put 43 closure shims into the module's
@@ -42,19 +40,13 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
 
-    #[wasm_bindgen(js_name = Array)]
-    type JsArray;
-    #[wasm_bindgen(constructor, js_class = Array)]
-    fn new() -> JsArray;
-    #[wasm_bindgen(method, js_name = push)]
-    fn push(this: &JsArray, value: &JsValue) -> u32;
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> bool;
 
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
-    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    pub(super) fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
-    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
+    pub(super) fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
 
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
@@ -72,7 +64,7 @@ fn fill_random(bytes: &mut [u8]) -> Result<(), getrandom::Error> {
 
 getrandom::register_custom_getrandom!(fill_random);
 
-fn throw(e: Error) -> JsValue {
+pub(super) fn throw(e: Error) -> JsValue {
     let err: JsValue = JsError::new(&e.message).into();
     // Setting a property on a fresh Error cannot fail.
     let _ = reflect_set(&err, &"code".into(), &e.code.as_str().into());
@@ -98,11 +90,11 @@ pub fn exports() -> JsValue {
 }
 
 /// String arguments are secrets, tokens or URLs that may carry one: wiped once read.
-fn string(v: &JsValue, what: &str) -> JsResult<Zeroizing<String>> {
+pub(super) fn string(v: &JsValue, what: &str) -> JsResult<Zeroizing<String>> {
     v.as_string().map(Zeroizing::new).ok_or_else(|| throw(Error::argument(format!("{what} must be a string"))))
 }
 
-fn clock() -> i64 {
+pub(super) fn clock() -> i64 {
     (date_now() / 1000.0).floor() as i64
 }
 
@@ -117,7 +109,7 @@ extern "C" {
 }
 
 /// A time argument: Unix seconds or a `Date`; absent means now.
-fn time(v: &JsValue, what: &str) -> JsResult<i64> {
+pub(super) fn time(v: &JsValue, what: &str) -> JsResult<i64> {
     if v.is_undefined() || v.is_null() {
         return Ok(clock());
     }
@@ -138,12 +130,12 @@ fn unconvertible() -> JsValue {
 
 /// Results go out as JSON text that `JSON.parse` turns into plain objects:
 /// one string crossing instead of a boundary call per field.
-fn to_js<T: ToJson + ?Sized>(value: &T) -> JsResult<JsValue> {
+pub(super) fn to_js<T: ToJson + ?Sized>(value: &T) -> JsResult<JsValue> {
     json_parse(json::to_text(value).as_str()).map_err(|_| unconvertible())
 }
 
 /// `to_js` for a result that hands a token over: its JSON text is wiped.
-fn to_js_wiped<T: ToJson + ?Sized>(value: &T) -> JsResult<JsValue> {
+pub(super) fn to_js_wiped<T: ToJson + ?Sized>(value: &T) -> JsResult<JsValue> {
     json_parse(json::to_wiped_text(value).as_str()).map_err(|_| unconvertible())
 }
 
@@ -165,28 +157,23 @@ fn parsed(text: &str, what: &str) -> Result<Value, String> {
     json::parse(text).map_err(|e| format!("{what} cannot be read: {e}"))
 }
 
-fn json_value(v: &JsValue, what: &str) -> Result<Value, String> {
+pub(super) fn json_value(v: &JsValue, what: &str) -> Result<Value, String> {
     parsed(&json_text(v, what)?, what)
 }
 
-fn json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<Value> {
+pub(super) fn json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<Value> {
     json_value(v, what).map_err(|m| throw(Error::new(code, m)))
 }
 
 /// `json` for an argument that may hold a secret or a token: its JSON text
 /// and its value are wiped once read.
-fn secret_json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<SecretJson> {
+pub(super) fn secret_json(v: &JsValue, what: &str, code: ErrorCode) -> JsResult<SecretJson> {
     let text = Zeroizing::new(json_text(v, what).map_err(|m| throw(Error::new(code, m)))?);
     parsed(&text, what).map(SecretJson::new).map_err(|m| throw(Error::new(code, m)))
 }
 
-/// A secret string argument as the JSON value the core reads it as.
-fn secret_value(v: &JsValue, what: &str) -> JsResult<SecretJson> {
-    Ok(SecretJson::new(Value::String(std::mem::take(&mut *string(v, what)?))))
-}
-
 /// `opts`-style arguments: absent, or an object.
-fn optional_object(v: &JsValue, what: &str) -> JsResult<()> {
+pub(super) fn optional_object(v: &JsValue, what: &str) -> JsResult<()> {
     if v.is_undefined() || v.is_null() {
         Ok(())
     } else {
@@ -194,7 +181,7 @@ fn optional_object(v: &JsValue, what: &str) -> JsResult<()> {
     }
 }
 
-fn field(obj: &JsValue, key: &str) -> JsValue {
+pub(super) fn field(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() {
         reflect_get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
     } else {
@@ -202,18 +189,12 @@ fn field(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
-fn object(v: &JsValue, what: &str) -> JsResult<()> {
+pub(super) fn object(v: &JsValue, what: &str) -> JsResult<()> {
     if v.is_object() && !is_array(v) {
         Ok(())
     } else {
         Err(throw(Error::argument(format!("{what} must be an object"))))
     }
-}
-
-/// `{ app_secret }` as the second argument of `Integration`.
-fn secret_arg(v: &JsValue) -> JsResult<SecretJson> {
-    object(v, "the second argument ({ app_secret })")?;
-    secret_value(&field(v, "app_secret"), "app_secret")
 }
 
 fn optional_credentials(v: &JsValue) -> JsResult<Option<Credentials>> {
@@ -224,7 +205,7 @@ fn optional_credentials(v: &JsValue) -> JsResult<Option<Credentials>> {
     Credentials::from_json(&value).map(Some).map_err(throw)
 }
 
-fn request(v: &JsValue) -> JsResult<Request<'static>> {
+pub(super) fn request(v: &JsValue) -> JsResult<Request<'static>> {
     Request::from_json(&*secret_json(v, "request", ErrorCode::InvalidRequest)?).map_err(throw)
 }
 
@@ -303,83 +284,6 @@ pub fn sign_request(url: JsValue, creds: JsValue, opts: JsValue) -> JsResult<JsV
     // A JsValue, not a String: JavaScript copies it out and the Rust copy is wiped.
     let signed = proof::sign_url(&url, &token, &proof::ProofSigner::new(&secret), now).map_err(throw)?;
     Ok(JsValue::from_str(&signed))
-}
-
-#[wasm_bindgen(skip_typescript)]
-pub fn permissions() -> JsResult<JsValue> {
-    to_js(&PERMISSIONS)
-}
-
-#[wasm_bindgen(skip_typescript)]
-pub fn operations() -> JsResult<JsValue> {
-    to_js(&OPERATIONS.iter().map(|o| o.view()).collect::<Vec<_>>())
-}
-
-#[wasm_bindgen(js_name = requiredPermissions, skip_typescript)]
-pub fn required_permissions(uses: JsValue) -> JsResult<JsValue> {
-    let Value::Array(items) = json(&uses, "uses", ErrorCode::InvalidArgument)? else {
-        return Err(throw(Error::argument("uses must be an array")));
-    };
-    let mut parsed = Vec::new();
-    let mut unusable = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match parse_use(item) {
-            Ok(u) => parsed.push((i, u)),
-            Err(_) => unusable.push(i),
-        }
-    }
-    let uses_only: Vec<_> = parsed.iter().map(|(_, u)| u.clone()).collect();
-    let (permissions, unmatched) = validate::required_permissions(&uses_only);
-    let mut missed: Vec<usize> = unmatched.iter().filter_map(|j| parsed.get(*j).map(|(i, _)| *i)).collect();
-    missed.extend(unusable);
-    crate::sort::ord(&mut missed);
-    // `unmatched` is added afterwards: it returns the caller's own values.
-    let out = to_js(&Object(&[("permissions", &permissions)]))?;
-    let originals = JsArray::new();
-    for i in missed {
-        originals.push(&reflect_get(&uses, &JsValue::from(i as u32)).unwrap_or(JsValue::UNDEFINED));
-    }
-    reflect_set(&out, &"unmatched".into(), &originals).map_err(|_| throw(Error::argument("could not build the result")))?;
-    Ok(out)
-}
-
-fn validate_options(opts: &JsValue) -> JsResult<validate::Options> {
-    optional_object(opts, "opts")?;
-    let mut options = validate::Options { now: Some(time(&field(opts, "now"), "opts.now")?), ..Default::default() };
-    let unknown_code = |c: &str| throw(Error::argument(format!("unknown diagnostic code `{c}` in opts")));
-    let ignore = field(opts, "ignore");
-    if !ignore.is_undefined() {
-        let Value::Array(codes) = json(&ignore, "opts.ignore", ErrorCode::InvalidArgument)? else {
-            return Err(throw(Error::argument("opts.ignore must be an array of codes")));
-        };
-        for c in codes {
-            let c = c.as_str().ok_or_else(|| throw(Error::argument("each opts.ignore entry must be a code string")))?;
-            options.ignore.push(Code::parse(c).ok_or_else(|| unknown_code(c))?);
-        }
-    }
-    let severity = field(opts, "severity");
-    if !severity.is_undefined() {
-        let Value::Object(levels) = json(&severity, "opts.severity", ErrorCode::InvalidArgument)? else {
-            return Err(throw(Error::argument("opts.severity must map codes to severities")));
-        };
-        for (code, level) in levels {
-            let level = level.as_str().and_then(Severity::parse).ok_or_else(|| {
-                throw(Error::argument(format!("opts.severity.{code} must be error, security_warning, warning or suggestion")))
-            })?;
-            options.severity.push((Code::parse(&code).ok_or_else(|| unknown_code(&code))?, level));
-        }
-    }
-    Ok(options)
-}
-
-#[wasm_bindgen(skip_typescript)]
-pub fn validate(config: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let options = validate_options(&opts)?;
-    // A config that is not JSON data is itself the finding.
-    match json_value(&config, "the config") {
-        Ok(value) => to_js(&validate::validate(&value, &options)),
-        Err(message) => to_js(&[Diagnostic::new(Code::InvalidConfig, "", message)]),
-    }
 }
 
 #[wasm_bindgen(skip_typescript)]
@@ -572,63 +476,6 @@ pub fn compile(config_value: JsValue, credentials: JsValue) -> JsResult<Policy> 
         explained: None,
         no_directory: Rc::default(),
     })
-}
-
-#[wasm_bindgen(skip_typescript)]
-pub struct Integration(token::Integration);
-
-#[wasm_bindgen]
-impl Integration {
-    #[wasm_bindgen(constructor)]
-    pub fn new(config_value: JsValue, secret: JsValue) -> JsResult<Integration> {
-        let config = json(&config_value, "config", ErrorCode::InvalidConfig)?;
-        token::Integration::new(&config, &*secret_arg(&secret)?).map(Integration).map_err(throw)
-    }
-
-    #[wasm_bindgen(js_name = fromState)]
-    pub fn from_state(state: JsValue, secret: JsValue) -> JsResult<Integration> {
-        let state = json(&state, "state", ErrorCode::InvalidState)?;
-        token::Integration::from_state(&state, &*secret_arg(&secret)?).map(Integration).map_err(throw)
-    }
-
-    #[wasm_bindgen(js_name = issueToken)]
-    pub fn issue_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js_wiped(&self.0.issue_token(time(&now, "now")?).map_err(throw)?)
-    }
-
-    #[wasm_bindgen(js_name = resetToken)]
-    pub fn reset_token(&mut self, now: JsValue) -> JsResult<JsValue> {
-        to_js_wiped(&self.0.reset_token(time(&now, "now")?).map_err(throw)?)
-    }
-
-    #[wasm_bindgen(js_name = resetSecret)]
-    pub fn reset_secret(&mut self, new_secret: JsValue) -> JsResult<()> {
-        self.0.reset_secret(&*secret_value(&new_secret, "newSecret")?).map_err(throw)
-    }
-
-    pub fn evaluate(&self, request_value: JsValue) -> JsResult<JsValue> {
-        to_js(&self.0.evaluate(&request(&request_value)?, clock()))
-    }
-
-    #[wasm_bindgen(js_name = handleTokenRequest)]
-    pub fn handle_token_request(&mut self, form: JsValue, now: JsValue) -> JsResult<JsValue> {
-        let now = time(&now, "now")?;
-        // The form holds the app secret.
-        let response = if let Some(text) = form.as_string().map(Zeroizing::new) {
-            self.0.handle_token_request(TokenForm::Text(&text), now)
-        } else {
-            match &*secret_json(&form, "form", ErrorCode::InvalidArgument)? {
-                Value::Object(map) => self.0.handle_token_request(TokenForm::Fields(map), now),
-                _ => return Err(throw(Error::argument("form must be a urlencoded string or an object of strings"))),
-            }
-        };
-        to_js_wiped(&response.map_err(throw)?)
-    }
-
-    #[wasm_bindgen(js_name = exportState)]
-    pub fn export_state(&self) -> JsResult<JsValue> {
-        to_js(&self.0.export_state())
-    }
 }
 
 /// The edge gate: a config and its credentials, answering HTTP exchanges as

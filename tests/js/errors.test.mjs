@@ -7,11 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import * as appgrant from 'appgrant';
-import {
-  Integration, ProofSigner, appsecretProof, compile, evaluate, legacyAppsecretProof, operations, permissions,
-  requiredPermissions, signRequest, validate, verifyAppsecretProof,
-  Gate, createGate, preRequest, runtimeClientIp, signedFetch, toNodeListener,
-} from 'appgrant';
+import * as edge from 'appgrant/edge';
+import { Integration, ProofSigner, appsecretProof, compile, evaluate, signRequest, validate, verifyAppsecretProof, Gate, createGate } from 'appgrant';
 import { NOW, assertModuleHealthy, assertThrowsCode, credentialsFor, refusedTokenForms, signed, timedProof } from './fixtures.mjs';
 
 const CONFIG = { permissions: ['read_group_content'], ip_allowlist: ['203.0.113.0/24'] };
@@ -36,16 +33,23 @@ const json = (v) => {
 };
 const show = (v) => (typeof v === 'symbol' ? v.toString() : typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'a function' : json(v));
 
-/** [label, call, expected code] for each export and each wrong-typed argument. */
-function badCalls() {
+/**
+ * [label, call, expected code] for each export of `api` and each wrong-typed argument: the
+ * package's, or appgrant/edge's, which has all but the tools (requiredPermissions, validate,
+ * Integration, preRequest).
+ */
+function badCalls(api) {
+  const {
+    Integration, ProofSigner, appsecretProof, compile, evaluate, legacyAppsecretProof, requiredPermissions, signRequest, validate,
+    verifyAppsecretProof, Gate, createGate, preRequest, runtimeClientIp, signedFetch, toNodeListener,
+  } = api;
+  const tools = api === appgrant;
   const calls = [];
   const add = (label, values, call, code) => {
     for (const v of values) calls.push([`${label}(${show(v)})`, () => call(v), code]);
   };
   const signer = new ProofSigner('s');
   const policy = compile(CONFIG);
-  const workplace = new Integration(CONFIG, { app_secret: 's' });
-  const adminCenter = new Integration(AC_CONFIG, { app_secret: 's' });
 
   add('appsecretProof token', NOT_STRINGS, (v) => appsecretProof(v, 's', NOW), 'invalid_argument');
   add('appsecretProof secret', NOT_STRINGS, (v) => appsecretProof('t', v, NOW), 'invalid_argument');
@@ -72,14 +76,16 @@ function badCalls() {
   add('signRequest creds.app_secret', NOT_STRINGS, (v) => signRequest('https://x/', { ...creds, app_secret: v }, { now: NOW }), 'invalid_argument');
   add('signRequest opts.now', NOT_TIMES, (v) => signRequest('https://x/', creds, { now: v }), 'invalid_time');
 
-  add('requiredPermissions', [undefined, null, 42, 'group.read', true, {}, () => [], Symbol('u'), 10n],
-    (v) => requiredPermissions(v), 'invalid_argument');
+  if (tools) {
+    add('requiredPermissions', [undefined, null, 42, 'group.read', true, {}, () => [], Symbol('u'), 10n],
+      (v) => requiredPermissions(v), 'invalid_argument');
 
-  add('validate opts', [42, 'x', true, [], () => ({}), Symbol('v'), 10n], (v) => validate(CONFIG, v), 'invalid_argument');
-  add('validate opts.ignore', ['duplicate_permission', 42, {}, [42], ['nope']], (v) => validate(CONFIG, { ignore: v }), 'invalid_argument');
-  add('validate opts.severity', ['x', 42, [], { duplicate_permission: 'fatal' }, { duplicate_permission: 3 }, { nope: 'error' }],
-    (v) => validate(CONFIG, { severity: v }), 'invalid_argument');
-  add('validate opts.now', NOT_TIMES, (v) => validate(CONFIG, { now: v }), 'invalid_time');
+    add('validate opts', [42, 'x', true, [], () => ({}), Symbol('v'), 10n], (v) => validate(CONFIG, v), 'invalid_argument');
+    add('validate opts.ignore', ['duplicate_permission', 42, {}, [42], ['nope']], (v) => validate(CONFIG, { ignore: v }), 'invalid_argument');
+    add('validate opts.severity', ['x', 42, [], { duplicate_permission: 'fatal' }, { duplicate_permission: 3 }, { nope: 'error' }],
+      (v) => validate(CONFIG, { severity: v }), 'invalid_argument');
+    add('validate opts.now', NOT_TIMES, (v) => validate(CONFIG, { now: v }), 'invalid_time');
+  }
 
   const badConfigs = [...NOT_OBJECTS, { permissions: 'read_group_content' }, { permissions: ['nope'] }, { product: 'x' }, { colour: 1 }];
   add('evaluate config', badConfigs, (v) => evaluate(v, REQUEST), 'invalid_config');
@@ -97,21 +103,25 @@ function badCalls() {
   add('compile credentials', badCredentials, (v) => compile(CONFIG, v), 'invalid_credentials');
   add('Policy.evaluate request', badRequests, (v) => policy.evaluate(v), 'invalid_request');
 
-  add('new Integration config', badConfigs, (v) => new Integration(v, { app_secret: 's' }), 'invalid_config');
-  add('new Integration secret', [...NOT_OBJECTS, 's', {}, { app_secret: 5 }], (v) => new Integration(CONFIG, v), 'invalid_argument');
-  add('new Integration empty secret', [{ app_secret: '' }], (v) => new Integration(CONFIG, v), undefined);
-  const state = workplace.exportState();
-  add('Integration.fromState state', [...NOT_OBJECTS, {}, { ...state, version: 2 }, { ...state, tokens: {} }],
-    (v) => Integration.fromState(v, { app_secret: 's' }), 'invalid_state');
-  add('Integration.fromState secret', [...NOT_OBJECTS, 's', { app_secret: 5 }], (v) => Integration.fromState(state, v), 'invalid_argument');
-  add('Integration.issueToken', NOT_TIMES, (v) => adminCenter.issueToken(v), 'invalid_time');
-  add('Integration.resetToken', NOT_TIMES, (v) => workplace.resetToken(v), 'invalid_time');
-  add('Integration.resetSecret', NOT_STRINGS, (v) => workplace.resetSecret(v), 'invalid_argument');
-  add('Integration.evaluate', badRequests, (v) => workplace.evaluate(v), 'invalid_request');
-  add('Integration.handleTokenRequest form', [undefined, null, 42, true, [], () => ({}), Symbol('f'), 10n],
-    (v) => adminCenter.handleTokenRequest(v, NOW), 'invalid_argument');
-  add('Integration.handleTokenRequest now', NOT_TIMES,
-    (v) => adminCenter.handleTokenRequest('grant_type=client_credentials', v), 'invalid_time');
+  if (tools) {
+    const workplace = new Integration(CONFIG, { app_secret: 's' });
+    const adminCenter = new Integration(AC_CONFIG, { app_secret: 's' });
+    add('new Integration config', badConfigs, (v) => new Integration(v, { app_secret: 's' }), 'invalid_config');
+    add('new Integration secret', [...NOT_OBJECTS, 's', {}, { app_secret: 5 }], (v) => new Integration(CONFIG, v), 'invalid_argument');
+    add('new Integration empty secret', [{ app_secret: '' }], (v) => new Integration(CONFIG, v), undefined);
+    const state = workplace.exportState();
+    add('Integration.fromState state', [...NOT_OBJECTS, {}, { ...state, version: 2 }, { ...state, tokens: {} }],
+      (v) => Integration.fromState(v, { app_secret: 's' }), 'invalid_state');
+    add('Integration.fromState secret', [...NOT_OBJECTS, 's', { app_secret: 5 }], (v) => Integration.fromState(state, v), 'invalid_argument');
+    add('Integration.issueToken', NOT_TIMES, (v) => adminCenter.issueToken(v), 'invalid_time');
+    add('Integration.resetToken', NOT_TIMES, (v) => workplace.resetToken(v), 'invalid_time');
+    add('Integration.resetSecret', NOT_STRINGS, (v) => workplace.resetSecret(v), 'invalid_argument');
+    add('Integration.evaluate', badRequests, (v) => workplace.evaluate(v), 'invalid_request');
+    add('Integration.handleTokenRequest form', [undefined, null, 42, true, [], () => ({}), Symbol('f'), 10n],
+      (v) => adminCenter.handleTokenRequest(v, NOW), 'invalid_argument');
+    add('Integration.handleTokenRequest now', NOT_TIMES,
+      (v) => adminCenter.handleTokenRequest('grant_type=client_credentials', v), 'invalid_time');
+  }
 
   // The edge gate and the clients built on it (js/clients.mjs). None of these reaches the network.
   const gate = new Gate(CONFIG, CREDS);
@@ -124,13 +134,15 @@ function badCalls() {
   add('Gate.handle now', ['x', -1, 1.5e12, {}], (v) => gate.handle({ method: 'GET', url: '/', now: v }), 'invalid_time');
   add('createGate', [...NOT_OBJECTS, { config: CONFIG, credentials: CREDS, clientIp: 'x' }], (v) => createGate(v), 'invalid_argument');
   add('createGate config', badConfigs, (v) => createGate({ config: v, credentials: CREDS }), 'invalid_config');
-  const env = { access_token: 't', app_secret: 's' };
-  add('preRequest request', [...NOT_OBJECTS, { url: 42 }, { url: {} }], (v) => preRequest(v, env), 'invalid_argument');
-  add('preRequest environment', NOT_OBJECTS, (v) => preRequest({ url: '/me' }, v), 'invalid_argument');
-  add('preRequest environment.access_token', NOT_STRINGS, (v) => preRequest({ url: '/me' }, { ...env, access_token: v }), 'invalid_argument');
-  add('preRequest environment.app_secret', NOT_STRINGS, (v) => preRequest({ url: '/me' }, { ...env, app_secret: v }), 'invalid_argument');
-  add('preRequest environment.config', ['not json', 42, true, []], (v) => preRequest({ url: '/me' }, { ...env, config: v }), 'invalid_config');
-  add('preRequest opts.now', NOT_TIMES, (v) => preRequest({ url: '/me' }, env, { now: v }), 'invalid_time');
+  if (tools) {
+    const env = { access_token: 't', app_secret: 's' };
+    add('preRequest request', [...NOT_OBJECTS, { url: 42 }, { url: {} }], (v) => preRequest(v, env), 'invalid_argument');
+    add('preRequest environment', NOT_OBJECTS, (v) => preRequest({ url: '/me' }, v), 'invalid_argument');
+    add('preRequest environment.access_token', NOT_STRINGS, (v) => preRequest({ url: '/me' }, { ...env, access_token: v }), 'invalid_argument');
+    add('preRequest environment.app_secret', NOT_STRINGS, (v) => preRequest({ url: '/me' }, { ...env, app_secret: v }), 'invalid_argument');
+    add('preRequest environment.config', ['not json', 42, true, []], (v) => preRequest({ url: '/me' }, { ...env, config: v }), 'invalid_config');
+    add('preRequest opts.now', NOT_TIMES, (v) => preRequest({ url: '/me' }, env, { now: v }), 'invalid_time');
+  }
   add('signedFetch input', NOT_STRINGS, (v) => signedFetch(v, undefined, { access_token: 't', app_secret: 's' }), 'invalid_argument');
   add('signedFetch init', [42, 'x', true], (v) => signedFetch('http://127.0.0.1:9/', v, { access_token: 't', app_secret: 's' }), 'invalid_argument');
   add('signedFetch creds', NOT_OBJECTS, (v) => signedFetch('http://127.0.0.1:9/', undefined, v), 'invalid_argument');
@@ -139,44 +151,48 @@ function badCalls() {
   return calls;
 }
 
-describe('wrong-typed arguments', () => {
-  const calls = badCalls();
+const ENTRIES = { appgrant, 'appgrant/edge': edge };
 
-  test('cover every export', () => {
-    const labels = calls.map(([label]) => label).join('\n');
-    for (const name of Object.keys(appgrant)) {
-      if (name === 'permissions' || name === 'operations' || name === 'Policy') continue; // no arguments / no constructor
-      assert.match(labels, new RegExp(`\\b${name}\\b`), name);
-    }
-    for (const method of ['proof', 'legacy', 'fromState', 'issueToken', 'resetToken', 'resetSecret', 'handleTokenRequest', 'Policy.evaluate', 'Integration.evaluate']) {
-      assert.match(labels, new RegExp(method.replace('.', '\\.')), method);
-    }
-  });
+for (const [entry, api] of Object.entries(ENTRIES)) {
+  describe(`wrong-typed arguments (${entry})`, () => {
+    const calls = badCalls(api);
 
-  for (const [label, call, code] of calls) {
-    test(`${label} throws ${code ?? 'a coded Error'}`, () => {
-      assertThrowsCode(call, code);
-      assertModuleHealthy();
-    });
-  }
-
-  test('permissions() and operations() ignore stray arguments', () => {
-    assert.deepEqual(permissions(42, 'x'), permissions());
-    assert.deepEqual(operations(null, {}), operations());
-  });
-
-  test('after hundreds of refused calls the module still answers exactly', () => {
-    for (const [, call] of calls) {
-      try {
-        call();
-      } catch {
-        // refused as expected; each case is checked above
+    test('cover every export', () => {
+      const labels = calls.map(([label]) => label).join('\n');
+      for (const name of Object.keys(api)) {
+        if (name === 'permissions' || name === 'operations' || name === 'Policy') continue; // no arguments / no constructor
+        assert.match(labels, new RegExp(`\\b${name}\\b`), name);
       }
+      const methods = ['proof', 'legacy', 'Policy.evaluate'];
+      if (api.Integration) methods.push('fromState', 'issueToken', 'resetToken', 'resetSecret', 'handleTokenRequest', 'Integration.evaluate');
+      for (const method of methods) assert.match(labels, new RegExp(method.replace('.', '\\.')), method);
+    });
+
+    for (const [label, call, code] of calls) {
+      test(`${label} throws ${code ?? 'a coded Error'}`, () => {
+        assertThrowsCode(call, code);
+        assertModuleHealthy(api);
+      });
     }
-    assertModuleHealthy();
-    assert.equal(appsecretProof('tok', 'sec', NOW).appsecret_proof, timedProof('tok', 'sec', NOW));
-    assert.equal(evaluate(CONFIG, { ...REQUEST, source_ip: '203.0.113.1' }).allowed, true);
+
+    test('after hundreds of refused calls the module still answers exactly', () => {
+      for (const [, call] of calls) {
+        try {
+          call();
+        } catch {
+          // refused as expected; each case is checked above
+        }
+      }
+      assertModuleHealthy(api);
+      assert.equal(api.appsecretProof('tok', 'sec', NOW).appsecret_proof, timedProof('tok', 'sec', NOW));
+      assert.equal(api.evaluate(CONFIG, { ...REQUEST, source_ip: '203.0.113.1' }).allowed, true);
+    });
   });
+}
+
+test('permissions() and operations() ignore stray arguments', () => {
+  assert.deepEqual(appgrant.permissions(42, 'x'), appgrant.permissions());
+  assert.deepEqual(appgrant.operations(null, {}), appgrant.operations());
 });
 
 // Hostile values run in a child process: if one corrupts the wasm instance, it must not take

@@ -2,20 +2,36 @@
 // `require` by name, and a manifest whose exports, types and files all exist.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as esm from 'appgrant';
-import { apiNames, assertProbe, manifest, pkgDir, repo } from '../runtime/harness.mjs';
+import * as edgeEsm from 'appgrant/edge';
+import { apiNames, assertProbe, edgeNames, manifest, pkgDir, repo } from '../runtime/harness.mjs';
 import { probe } from '../runtime/probe.mjs';
 import { hmacHex, timedProof } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const read = (file) => readFileSync(join(pkgDir, file), 'utf8');
 
+// The package's entries: the whole API, and appgrant/edge (the API without the tools, over its
+// own smaller wasm module in edge/).
+const ENTRIES = [
+  { entry: '.', spec: 'appgrant', names: apiNames, esm },
+  { entry: './edge', spec: 'appgrant/edge', names: edgeNames, esm: edgeEsm },
+];
+
 test('import by name gives the API, ready to use', () => {
-  assertProbe(probe(esm));
+  for (const { names, esm: api } of ENTRIES) assertProbe(probe(api), names);
+});
+
+test('appgrant/edge is the package without its tools', () => {
+  assert.deepEqual(edgeNames, apiNames.filter((n) => !['Integration', 'operations', 'permissions', 'preRequest', 'requiredPermissions', 'validate'].includes(n)));
+  const cjs = require('appgrant/edge');
+  assertProbe(probe(cjs), edgeNames);
+  const config = { app_id: '1', permissions: ['read_group_content'] };
+  assert.ok(edgeEsm.compile(config) instanceof cjs.Policy && new edgeEsm.Gate(config, { app_secret: 's3cret' }) instanceof cjs.Gate);
 });
 
 test('require by name gives the same API as import, and the same instance but for the proof functions', () => {
@@ -36,9 +52,12 @@ test('the manifest is versioned like the crate and its exports go from specific 
   const cargo = readFileSync(join(repo, 'Cargo.toml'), 'utf8');
   assert.equal(manifest.name, 'appgrant');
   assert.equal(manifest.version, cargo.match(/^version\s*=\s*"([^"]+)"/m)[1]);
-  const root = manifest.exports['.'];
-  assert.deepEqual(Object.keys(root), ['types', 'workerd', 'deno', 'browser', 'node', 'default']);
-  assert.deepEqual(Object.keys(root.node), ['import', 'require']);
+  assert.deepEqual(Object.keys(manifest.exports), ['.', './edge', './package.json']);
+  for (const { entry } of ENTRIES) {
+    const conditions = manifest.exports[entry];
+    assert.deepEqual(Object.keys(conditions), ['types', 'workerd', 'deno', 'browser', 'node', 'default'], entry);
+    assert.deepEqual(Object.keys(conditions.node), ['import', 'require'], entry);
+  }
 });
 
 // Every path the manifest names, however deeply nested in conditions.
@@ -47,19 +66,24 @@ function targets(value) {
   return Object.values(value ?? {}).flatMap(targets);
 }
 
+// The files of "files", a listed folder (edge/) standing for every file in it.
+const listedFiles = () =>
+  manifest.files.flatMap((f) => (statSync(join(pkgDir, f)).isDirectory() ? readdirSync(join(pkgDir, f)).map((g) => `${f}/${g}`) : [f]));
+
 test('every file the manifest points at is in the package', () => {
   const named = [manifest.main, manifest.types, ...targets(manifest.exports)];
   for (const file of [...named, ...manifest.files]) {
     assert.ok(existsSync(join(pkgDir, file)), `${file} is missing from pkg/`);
   }
+  const listed = listedFiles();
   for (const file of named) {
-    assert.ok(manifest.files.includes(file.replace(/^\.\//, '')) || file === './package.json', `${file} is not in "files"`);
+    assert.ok(listed.includes(file.replace(/^\.\//, '')) || file === './package.json', `${file} is not in "files"`);
   }
 });
 
 test('the tarball npm would publish holds the listed files, the manifest and the readme only', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkgDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  const expected = [...manifest.files, 'package.json', ...(existsSync(join(pkgDir, 'README.md')) ? ['README.md'] : [])];
+  const expected = [...listedFiles(), 'package.json', ...(existsSync(join(pkgDir, 'README.md')) ? ['README.md'] : [])];
   assert.deepEqual(packed.files.map((f) => f.path).sort(), expected.sort());
 });
 
@@ -69,20 +93,32 @@ test('the types declare exactly the runtime API, without wasm-bindgen init inter
   const declared = [...types.matchAll(/^export (?:declare )?(?:function|class|const|enum) (\w+)/gm)].map((m) => m[1]);
   assert.deepEqual([...new Set(declared)].sort(), apiNames);
   assert.doesNotMatch(types, /initSync|InitInput|InitOutput|__wbg_init/);
-});
-
-test('every ES module entry re-exports the same names', () => {
-  const entries = targets(manifest.exports['.']).filter((file) => file.endsWith('.mjs'));
-  assert.ok(entries.length >= 4, entries.join(', '));
-  for (const file of entries) {
-    const names = [...read(file).matchAll(/^export (?:const )?\{([^}]*)\}(?: from| =|;$)/gm)].flatMap((m) => m[1].split(',').map((s) => s.trim()));
-    assert.deepEqual(names.sort(), apiNames, file);
+  // appgrant/edge's re-export the root's, in the root's module format each: every type, and
+  // the values it has.
+  const typeNames = [...types.matchAll(/^export (?:declare )?(?:type|interface) (\w+)/gm)].map((m) => m[1]).sort();
+  for (const [file, from] of [['edge/index.d.ts', '../index.js'], ['edge/index.d.cts', '../index.cjs']]) {
+    const edgeTypes = read(file);
+    const list = (prefix) => edgeTypes.match(new RegExp(`^export ${prefix}\\{([^}]*)\\} from '${from.replace('.', '\\.')}';$`, 'm'))?.[1] ?? '';
+    const names = (prefix) => list(prefix).split(',').map((n) => n.trim()).sort();
+    assert.deepEqual(names(''), edgeNames, file);
+    assert.deepEqual(names('type '), typeNames, file);
   }
 });
 
-test('edge entries neither fetch nor read the wasm: it arrives as a module import', () => {
-  for (const condition of ['workerd', 'deno']) {
-    const source = read(manifest.exports['.'][condition]).replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+test('every ES module entry re-exports the same names', () => {
+  for (const { entry, names: expected } of ENTRIES) {
+    const entries = targets(manifest.exports[entry]).filter((file) => file.endsWith('.mjs'));
+    assert.ok(entries.length >= 4, entries.join(', '));
+    for (const file of entries) {
+      const names = [...read(file).matchAll(/^export (?:const )?\{([^}]*)\}(?: from| =|;$)/gm)].flatMap((m) => m[1].split(',').map((s) => s.trim()));
+      assert.deepEqual(names.sort(), expected, file);
+    }
+  }
+});
+
+test('edge runtimes\' entries neither fetch nor read the wasm: it arrives as a module import', () => {
+  for (const [entry, condition] of ENTRIES.flatMap(({ entry }) => [[entry, 'workerd'], [entry, 'deno']])) {
+    const source = read(manifest.exports[entry][condition]).replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
     assert.doesNotMatch(source, /fetch|readFile|import\.meta\.url|\binit\(/, condition);
     assert.match(source, /^import (?:source )?wasmModule from '\.\/appgrant_bg\.wasm';$/m, condition);
     // The API module has the signer module's exports: one wasm module, not two.
@@ -94,8 +130,8 @@ test('edge entries neither fetch nor read the wasm: it arrives as a module impor
 // and prints JSON; which of the CommonJS files it loaded (index.cjs, and what index.cjs loads on
 // first use: api.cjs, the API module's glue appgrant.cjs) comes back as `loaded`, and the byte
 // length of each wasm module it compiled as `compiled`.
-function fresh(how, script) {
-  const load = how === 'require' ? "const api = require('appgrant');" : "const api = await import('appgrant');";
+function fresh(how, script, spec = 'appgrant') {
+  const load = how === 'require' ? `const api = require('${spec}');` : `const api = await import('${spec}');`;
   const count = 'const compiled = []; const Module = WebAssembly.Module;\n' +
     'WebAssembly.Module = function (bytes) { compiled.push(bytes.byteLength); return new Module(bytes); };\n';
   const body = `${count}${load}\nconst out = (() => { ${script} })();\n` +
@@ -107,29 +143,29 @@ function fresh(how, script) {
 
 const wasmSize = (file) => readFileSync(join(pkgDir, file)).length;
 
-for (const how of ['require', 'import']) {
-  test(`a Node process that only signs (${how}) loads the signer module, not the API module`, () => {
+for (const [how, { entry, spec }] of ['require', 'import'].flatMap((h) => ENTRIES.map((e) => [h, e]))) {
+  test(`a Node process that only signs (${how} ${spec}) loads the signer module, not the API module`, () => {
     const signing = fresh(how, `
       const signer = new api.ProofSigner('s3cret');
       return [api.appsecretProof('tok', 's3cret', 1764000000), signer.proof('tok', 1764000000), signer.proof('tok', new Date(1764000000000)),
-        signer.legacy('tok'), api.legacyAppsecretProof('tok', 's3cret')];`);
+        signer.legacy('tok'), api.legacyAppsecretProof('tok', 's3cret')];`, spec);
     // The signer module has no glue: the entry compiles it, once, and loads no more JavaScript
     // (index.mjs not even index.cjs).
-    const entry = how === 'require' ? ['index.cjs'] : [];
-    assert.deepEqual({ loaded: signing.loaded, compiled: signing.compiled }, { loaded: entry, compiled: [wasmSize('signer_bg.wasm')] });
+    const loaded = how === 'require' ? ['index.cjs'] : [];
+    assert.deepEqual({ loaded: signing.loaded, compiled: signing.compiled }, { loaded, compiled: [wasmSize(join(entry, 'signer_bg.wasm'))] });
     const proof = { appsecret_proof: timedProof('tok', 's3cret', 1764000000), appsecret_time: 1764000000 };
     const legacy = hmacHex('s3cret', 'tok');
     assert.deepEqual(signing.out, [proof, proof, proof, legacy, legacy]);
     // Anything else loads the API module on first use, once; the signer module is left alone.
     const config = { app_id: '1', permissions: ['read_group_content'] };
     const request = { method: 'GET', path: '/1001/feed', node: 'group' };
-    const deciding = fresh(how, `return [api.validate(${JSON.stringify(config)}), api.compile(${JSON.stringify(config)}).evaluate(${JSON.stringify(request)}).toJSON()];`);
+    const deciding = fresh(how, `return [api.compile(${JSON.stringify(config)}).evaluate(${JSON.stringify(request)}).toJSON()];`, spec);
     assert.deepEqual(deciding, {
-      out: [esm.validate(config), esm.compile(config).evaluate(request).toJSON()],
+      out: [esm.compile(config).evaluate(request).toJSON()],
       loaded: ['api.cjs', 'appgrant.cjs', 'index.cjs'],
-      compiled: [wasmSize('appgrant_bg.wasm')],
+      compiled: [wasmSize(join(entry, 'appgrant_bg.wasm'))],
     });
-    assert.equal(deciding.out[1].operation, 'group.feed.read');
+    assert.equal(deciding.out[0].operation, 'group.feed.read');
   });
 }
 

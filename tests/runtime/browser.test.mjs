@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../tools/serve.mjs';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertProbe, expectedProof, here, pkgDir, repo } from './harness.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, assertProbe, edgeNames, expectedProof, here, pkgDir, repo } from './harness.mjs';
 
 
 let server;
@@ -40,13 +40,15 @@ async function openPage(path) {
   return { page, problems };
 }
 
-test('the browser entry imported by URL exposes the API after import', async () => {
+test('the browser entries of appgrant and appgrant/edge imported by URL expose the API after import', async () => {
   const { page, problems } = await openPage('/tests/browser-fixture.html');
   try {
     await page.waitForFunction(() => window.probeResult, null, { timeout: 30_000 }).catch(() => {
       assert.fail(`the probe did not finish: ${problems.join('\n')}`);
     });
-    assertProbe(await page.evaluate(() => window.probeResult));
+    const result = await page.evaluate(() => window.probeResult);
+    assertProbe(result);
+    assertProbe(result.edge, edgeNames);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SECRET, TIME, TOKEN } from './probe.mjs';
+import { CONFIG, REQUESTS, SECRET, TIME, TOKEN } from './probe.mjs';
 
 export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const here = dirname(fileURLToPath(import.meta.url));
@@ -18,21 +18,27 @@ const require = createRequire(import.meta.url);
 export const pkgDir = dirname(require.resolve('appgrant/package.json', { paths: [repo] }));
 export const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 
-// Exactly the names Node's `require` sees; every runtime must expose the same API.
+// Exactly the names Node's `require` sees; every runtime must expose the same API, for the
+// package and for appgrant/edge (the package without its tools).
 export const apiNames = Object.keys(require('appgrant')).sort();
+export const edgeNames = Object.keys(require('appgrant/edge')).sort();
 
 export function expectedProof(token = TOKEN, secret = SECRET, time = TIME) {
   return createHmac('sha256', secret).update(`${token}|${time}`).digest('hex');
 }
 
-export function assertProbe(result) {
+export function assertProbe(result, names = apiNames) {
   assert.deepEqual(result.proof, { appsecret_proof: expectedProof(), appsecret_time: TIME });
   assert.ok(result.error, 'a NaN time must throw');
   assert.equal(result.error.isError, true, 'the thrown value must be an Error');
   assert.equal(typeof result.error.code, 'string', 'the Error must carry a string code');
   assert.match(result.error.code, /^[a-z_]+$/);
   assert.ok(!result.error.message.includes(SECRET), 'error messages never contain the app secret');
-  assert.deepEqual(result.exports, apiNames);
+  // Decided in Node by the package's JSON path (evaluate), not the fast path the probe takes.
+  const { evaluate } = require('appgrant');
+  assert.deepEqual(result.decisions, REQUESTS.map((r) => JSON.parse(JSON.stringify(evaluate(CONFIG, r)))));
+  assert.deepEqual(result.decisions.map((d) => d.allowed), [true, false]);
+  assert.deepEqual(result.exports, names);
 }
 
 // Resolves a bin of the repo's dev dependencies to the real executable's launcher.

@@ -3,6 +3,11 @@
 export const TOKEN = 'token';
 export const SECRET = 'secret';
 export const TIME = 1764000000;
+export const CONFIG = { permissions: ['read_group_content'], group_access: { mode: 'specific', groups: ['1001'] } };
+export const REQUESTS = [
+  { method: 'GET', path: '/1001/feed', node: 'group', now: TIME },
+  { method: 'GET', path: '/2002/feed', node: 'group', now: TIME },
+];
 
 export function probe(api) {
   const proof = api.appsecretProof(TOKEN, SECRET, TIME);
@@ -12,5 +17,7 @@ export function probe(api) {
   } catch (e) {
     error = { isError: e instanceof Error, code: e?.code, message: String(e?.message) };
   }
-  return { proof, error, exports: Object.keys(api).sort() };
+  const policy = api.compile(CONFIG);
+  const decisions = REQUESTS.map((r) => JSON.parse(JSON.stringify(policy.evaluate(r))));
+  return { proof, error, decisions, exports: Object.keys(api).sort() };
 }

@@ -31,6 +31,26 @@ appgrant.initSync;
 export = legacy;
 `;
 
+// appgrant/edge: the package's types, of its names only (no tools).
+const USE_EDGE_ESM = `import { compile, Gate, createGate, type Decision, type GateAnswer, type IntegrationConfig } from 'appgrant/edge';
+const config: IntegrationConfig = { permissions: ['read_group_content'] };
+const decision: Decision = compile(config).evaluate({ method: 'GET', path: '/1001/feed', node: 'group' });
+const answer: GateAnswer = new Gate(config, { app_secret: 'secret' }).handle({ method: 'GET', url: '/me' });
+// @ts-expect-error validate is one of the tools appgrant/edge leaves out
+import { validate } from 'appgrant/edge';
+// @ts-expect-error a config's permissions are ids
+compile({ permissions: 'read_group_content' });
+export const gate = createGate({ config, credentials: { app_secret: 'secret' } });
+export const seen: string = String(decision.allowed) + answer.status + String(validate);
+`;
+
+const USE_EDGE_CJS = `import edge = require('appgrant/edge');
+const allowed: boolean = edge.evaluate({ permissions: [] }, { method: 'GET', path: '/me' }).allowed;
+// @ts-expect-error Integration is one of the tools appgrant/edge leaves out
+edge.Integration;
+export = allowed;
+`;
+
 function project(name, compilerOptions, files) {
   const dir = join(scratch, name);
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
@@ -50,10 +70,10 @@ async function tsc(dir) {
   }
 }
 
-test('nodenext: import from an ES module and require from a CommonJS module type-check', async () => {
-  await tsc(project('nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, { 'esm.mts': USE_ESM, 'cjs.cts': USE_CJS }));
+test('nodenext: import from an ES module and require from a CommonJS module type-check, for appgrant and appgrant/edge', async () => {
+  await tsc(project('nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, { 'esm.mts': USE_ESM, 'cjs.cts': USE_CJS, 'edge.mts': USE_EDGE_ESM, 'edge-cjs.cts': USE_EDGE_CJS }));
 });
 
 test('bundler resolution (browsers, edge runtimes) type-checks the same import', async () => {
-  await tsc(project('bundler', { module: 'esnext', moduleResolution: 'bundler', target: 'es2022' }, { 'app.ts': USE_ESM }));
+  await tsc(project('bundler', { module: 'esnext', moduleResolution: 'bundler', target: 'es2022' }, { 'app.ts': USE_ESM, 'edge.ts': USE_EDGE_ESM }));
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
-import { assertProbe, bin, here, manifest, pkgDir, run, withTimeout } from './harness.mjs';
+import { assertProbe, bin, edgeNames, here, manifest, pkgDir, run, withTimeout } from './harness.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'appgrant-workerd-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,20 +14,25 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 // capnp `embed` paths are relative to the config file.
 const embed = (file) => JSON.stringify(relative(dir, file));
 
-function config() {
-  const entry = manifest.exports['.'].workerd;
-  assert.ok(entry, 'package.json exports must have a workerd condition');
-  // The entry's relative imports resolve against the module name "appgrant", i.e. to bare file names.
-  const pkgModules = readdirSync(pkgDir).flatMap((file) => {
-    if (file.endsWith('.js')) return [`(name = "${file}", esModule = embed ${embed(join(pkgDir, file))})`];
-    if (file.endsWith('.wasm')) return [`(name = "${file}", wasm = embed ${embed(join(pkgDir, file))})`];
+// An entry's relative imports resolve against its module name: "appgrant"'s to bare file names,
+// "appgrant/edge"'s to "appgrant/<file>", which are the files of edge/.
+function entryModules(name, exportsKey, dir, prefix) {
+  const entry = manifest.exports[exportsKey].workerd;
+  assert.ok(entry, `package.json exports["${exportsKey}"] must have a workerd condition`);
+  const files = readdirSync(join(pkgDir, dir)).flatMap((file) => {
+    if (file.endsWith('.js')) return [`(name = "${prefix}${file}", esModule = embed ${embed(join(pkgDir, dir, file))})`];
+    if (file.endsWith('.wasm')) return [`(name = "${prefix}${file}", wasm = embed ${embed(join(pkgDir, dir, file))})`];
     return [];
   });
+  return [`(name = "${name}", esModule = embed ${embed(join(pkgDir, entry))})`, ...files];
+}
+
+function config() {
   const modules = [
     `(name = "worker.mjs", esModule = embed ${embed(join(here, 'workerd-worker.mjs'))})`,
     `(name = "probe.mjs", esModule = embed ${embed(join(here, 'probe.mjs'))})`,
-    `(name = "appgrant", esModule = embed ${embed(join(pkgDir, entry))})`,
-    ...pkgModules,
+    ...entryModules('appgrant', '.', '.', ''),
+    ...entryModules('appgrant/edge', './edge', 'edge', 'appgrant/'),
   ];
   return `using Workerd = import "/workerd/workerd.capnp";
 
@@ -57,7 +62,7 @@ function listenPort(control) {
   });
 }
 
-test('workerd serves a Worker that imports appgrant through the workerd entry', async (t) => {
+test('workerd serves a Worker that imports appgrant and appgrant/edge through their workerd entries', async (t) => {
   const file = join(dir, 'config.capnp');
   writeFileSync(file, config());
   const workerd = run(bin('workerd'), ['serve', '--control-fd=3', file], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
@@ -73,5 +78,7 @@ test('workerd serves a Worker that imports appgrant through the workerd entry', 
   const response = await withTimeout(fetch(`http://127.0.0.1:${port}/`), 30_000, 'workerd request');
   const body = await response.text();
   assert.equal(response.status, 200, `${body}\n${workerd.output()}`);
-  assertProbe(JSON.parse(body));
+  const result = JSON.parse(body);
+  assertProbe(result);
+  assertProbe(result.edge, edgeNames);
 });

@@ -3,7 +3,9 @@
 #   APPGRANT_APP_SECRET=... node_modules/.bin/workerd serve examples/gate/workerd/config.capnp
 #
 # Paths are relative to this file; node_modules/appgrant is the built package. The module named
-# "appgrant" is the package's workerd entry, whose relative imports are the files beside it.
+# "appgrant/edge" is the workerd entry of appgrant/edge (the package's edge/ folder): its relative
+# imports resolve against that name, so the files beside it are named "appgrant/<file>". (A
+# wrangler project needs none of this: its bundler resolves `appgrant/edge` by the exports map.)
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -14,13 +16,13 @@ const config :Workerd.Config = (
 const gate :Workerd.Worker = (
   modules = [
     (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "appgrant", esModule = embed "../../../node_modules/appgrant/workerd.mjs"),
-    (name = "appgrant.js", esModule = embed "../../../node_modules/appgrant/appgrant.js"),
-    (name = "signer.js", esModule = embed "../../../node_modules/appgrant/signer.js"),
-    (name = "sign.js", esModule = embed "../../../node_modules/appgrant/sign.js"),
-    (name = "fast.js", esModule = embed "../../../node_modules/appgrant/fast.js"),
-    (name = "clients.js", esModule = embed "../../../node_modules/appgrant/clients.js"),
-    (name = "appgrant_bg.wasm", wasm = embed "../../../node_modules/appgrant/appgrant_bg.wasm"),
+    (name = "appgrant/edge", esModule = embed "../../../node_modules/appgrant/edge/workerd.mjs"),
+    (name = "appgrant/appgrant.js", esModule = embed "../../../node_modules/appgrant/edge/appgrant.js"),
+    (name = "appgrant/signer.js", esModule = embed "../../../node_modules/appgrant/edge/signer.js"),
+    (name = "appgrant/sign.js", esModule = embed "../../../node_modules/appgrant/edge/sign.js"),
+    (name = "appgrant/fast.js", esModule = embed "../../../node_modules/appgrant/edge/fast.js"),
+    (name = "appgrant/clients.js", esModule = embed "../../../node_modules/appgrant/edge/clients.js"),
+    (name = "appgrant/appgrant_bg.wasm", wasm = embed "../../../node_modules/appgrant/edge/appgrant_bg.wasm"),
     (name = "config.json", json = embed "../config.json"),
     (name = "credentials.json", json = embed "../credentials.json"),
     (name = "directory.json", json = embed "../directory.json"),

@@ -1,7 +1,7 @@
 // The edge gate as a Cloudflare Worker. The client address is `cf-connecting-ip`, which Cloudflare's
 // edge sets on every request (a client cannot choose it there); locally nothing sets it, so a test
 // sends it itself. The app secret is a secret binding (wrangler secret put APPGRANT_APP_SECRET).
-import { createGate } from 'appgrant';
+import { createGate } from 'appgrant/edge';
 import config from 'config.json';
 import credentials from 'credentials.json';
 import directory from 'directory.json';
