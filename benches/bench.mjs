@@ -302,6 +302,7 @@ function sizes() {
   };
   return {
     api: measure('pkg/appgrant_bg.wasm'),
+    edge: measure('pkg/edge/appgrant_bg.wasm'),
     signer: measure('pkg/signer_bg.wasm'),
     both: measure('pkg/appgrant_bg.wasm', 'pkg/signer_bg.wasm'),
     cedar: measure('node_modules/@cedar-policy/cedar-wasm/nodejs/cedar_wasm_bg.wasm'),
@@ -360,7 +361,7 @@ async function browserStartup() {
   const out = { version: browser.version() };
   try {
     const runs = QUICK ? 3 : 7;
-    for (const engine of ['appgrant', 'cedar']) {
+    for (const engine of ['appgrant', 'appgrant-edge', 'cedar']) {
       const xs = [];
       for (let i = 0; i < runs; i++) {
         // A new context each time: no HTTP cache, no compiled-module cache.
@@ -504,7 +505,7 @@ function report({ p, d, s, size, node, browser, mem }) {
   push(
     '## 4. Size and start-up',
     '',
-    'appgrant ships two wasm modules built from the same crate: the signer module (proof signing only, plain wasm exports without wasm-bindgen: no imports, no glue) and the API module (everything, signing included). ' +
+    'appgrant ships three wasm modules built from the same crate: the signer module (proof signing only, plain wasm exports without wasm-bindgen: no imports, no glue), the API module (everything, signing included) and the edge module of `appgrant/edge` (the API module without its tools: the catalogs, `requiredPermissions`, `validate`, `Integration` and `preRequest`; what an edge function needs to check requests: `Policy`, the proofs, `Gate`). ' +
       'In Node, `require` or `import` of appgrant loads the signer module on the first proof and the API module on the first call that needs it (a decision, a validation, a gate), ' +
       'so a client that only signs never loads it; browsers, Deno and workerd load the API module alone, up front.',
     '',
@@ -512,6 +513,7 @@ function report({ p, d, s, size, node, browser, mem }) {
   const kb = (x) => `${fmtBytes(x.raw)} raw, ${fmtBytes(x.gzip)} gzip`;
   table(['.wasm (gzip -9)', 'appgrant', '@cedar-policy/cedar-wasm', 'cedar / appgrant (gzip)'], [
     ['API module (appgrant_bg.wasm): browsers, Deno, workerd; Node on its first call that is no proof', kb(size.api), kb(size.cedar), fmtRatio(size.cedar.gzip / size.api.gzip)],
+    ['edge module (edge/appgrant_bg.wasm): `appgrant/edge`, as the API module', kb(size.edge), '', fmtRatio(size.cedar.gzip / size.edge.gzip)],
     ['signer module (signer_bg.wasm): Node, a first proof', kb(size.signer), '', fmtRatio(size.cedar.gzip / size.signer.gzip)],
     ['both: a Node process that signs and decides', kb(size.both), '', fmtRatio(size.cedar.gzip / size.both.gzip)],
   ]);
@@ -526,6 +528,7 @@ function report({ p, d, s, size, node, browser, mem }) {
       fmtRatio(node[`cedar ${how}`] / node[`appgrant ${how}`]),
     ]),
     ['fresh Chromium page (import + first call)', `${browser.appgrant.toFixed(1)} ms`, '', `${browser.cedar.toFixed(1)} ms`, '', '', fmtRatio(browser.cedar / browser.appgrant)],
+    ['fresh Chromium page, `appgrant/edge` (import + first call)', `${browser['appgrant-edge'].toFixed(1)} ms`, '', `${browser.cedar.toFixed(1)} ms`, '', '', fmtRatio(browser.cedar / browser['appgrant-edge'])],
   ]);
   push(
     'The first answer is a proof for appgrant and node:crypto (the same proof: `createHmac` after loading `node:crypto`, the floor for any HMAC in a fresh Node process) and an `isAuthorized` for Cedar; ' +
@@ -537,7 +540,8 @@ function report({ p, d, s, size, node, browser, mem }) {
   );
   table(['goal', 'measured', 'status'], [
     ['.wasm under 100 KB gzip: the signer module, what a first proof loads', fmtBytes(size.signer.gzip), verdict(size.signer.gzip < 100_000)],
-    ['.wasm under 100 KB gzip: the API module', fmtBytes(size.api.gzip), verdict(size.api.gzip < 100_000)],
+    ['.wasm under 100 KB gzip: the edge module, what an edge function (`appgrant/edge`) loads', fmtBytes(size.edge.gzip), verdict(size.edge.gzip < 100_000)],
+    ['.wasm under 100 KB gzip: the API module (everything, the tools included)', fmtBytes(size.api.gzip), verdict(size.api.gzip < 100_000)],
     ...['require', 'import'].map((how) => [
       `first proof under 5 ms in a fresh Node process (\`${how}\`)`,
       `${node[`appgrant ${how}`].toFixed(1)} ms (${(node[`appgrant ${how}`] - node[`empty ${how}`]).toFixed(1)} ms more than an empty package)`,

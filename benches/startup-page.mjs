@@ -4,8 +4,8 @@ const engine = new URLSearchParams(location.search).get('engine');
 const t0 = performance.now();
 try {
   let answer;
-  if (engine === 'appgrant') {
-    const { appsecretProof } = await import('/pkg/browser.mjs');
+  if (engine === 'appgrant' || engine === 'appgrant-edge') {
+    const { appsecretProof } = await import(engine === 'appgrant' ? '/pkg/browser.mjs' : '/pkg/edge/browser.mjs');
     answer = appsecretProof('EAAGstartupToken', 'startup-secret', 1764000000).appsecret_proof;
   } else {
     const cedar = await import('/node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm.js');
