@@ -446,13 +446,8 @@ for (const [file, from] of [['index.d.ts', '../index.js'], ['index.d.cts', '../i
   );
 }
 writeFileSync(join(staging, 'cli.mjs'), readFileSync(join(repo, 'js/cli.mjs'), 'utf8'), { mode: 0o755 });
-for (const extra of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'LICENSE']) {
-  try {
-    copyFileSync(join(repo, extra), join(staging, extra));
-  } catch (e) {
-    if (e.code !== 'ENOENT') throw e;
-  }
-}
+// The crate is MIT OR Apache-2.0 (Cargo.toml): both texts go with it.
+for (const extra of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(repo, extra), join(staging, extra));
 const manifest = packageJson(cargo);
 writeFileSync(join(staging, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 const missing = manifest.files.filter((f) => !readdirSync(staging).includes(f) && !f.includes('*'));
