@@ -5,7 +5,7 @@
 // The crate builds three wasm modules (src/wasm/mod.rs): the API module (appgrant_bg.wasm, all of
 // it), the edge module (edge/appgrant_bg.wasm: the API module without its tools, for edge
 // functions, whose bundles are size-limited and whose cold starts compile the module) and the
-// signer module (signer_bg.wasm, proof signing only, an eighth of the size, with no
+// signer module (signer_bg.wasm, proof signing only, a tenth of the size, with no
 // wasm-bindgen and so no glue), which exists for Node's start-up: a process that only signs never
 // loads the API module. ES module runtimes load the API module alone, and signer.js there gives
 // its exports, which include the signer module's. The API

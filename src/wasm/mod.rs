@@ -6,7 +6,7 @@
 //! arguments.
 //!
 //! The crate builds three wasm modules. The signer module (`--no-default-features`)
-//! has only `signer`: in Node, a client that signs its calls loads an eighth of
+//! has only `signer`: in Node, a client that signs its calls loads a tenth of
 //! the code, and no glue, which is what makes a first proof in a fresh process fast. The API
 //! module (the default feature `tools`) has `signer`, `api` and `tools`, everything; ES
 //! module runtimes load it alone. The edge module (`--no-default-features --features api`)
