@@ -390,7 +390,9 @@ function memory() {
   // index.cjs's, whose signer instance it shows (index.mjs, imported above, runs the same code on
   // an instance of its own).
   const required = require(join(repo, 'pkg/index.cjs'));
-  const glues = [require(join(repo, 'pkg/appgrant.cjs')), required.__signer];
+  // And the edge module (appgrant/edge), which a long-running edge function's gate runs in.
+  const edge = require(join(repo, 'pkg/edge/index.cjs'));
+  const glues = [require(join(repo, 'pkg/appgrant.cjs')), required.__signer, require(join(repo, 'pkg/edge/appgrant.cjs'))];
   const bytes = () => glues.map((glue) => glue.__memory().buffer.byteLength);
   const requests = permissionRequests();
   const full = fullRequests();
@@ -398,6 +400,8 @@ function memory() {
   const fullPolicy = compile(FULL_CONFIG, CREDENTIALS);
   const { ProofSigner, appsecretProof } = required;
   const signer = new ProofSigner(APP_SECRET);
+  const gate = new edge.Gate(FULL_CONFIG, CREDENTIALS, { directory: DIRECTORY });
+  const exchanges = gateExchanges();
   const work = (from, to) => {
     for (let i = from; i < to; i++) {
       policy.evaluate(requests[i % requests.length]);
@@ -405,6 +409,10 @@ function memory() {
       if (i % 1000 === 0) sink ^= d.trace.length;
       signer.proof(i % 7 ? TOKEN : `${TOKEN}${i % 13}`, NOW + (i % 300));
       if (i % 10 === 0) appsecretProof(TOKEN, APP_SECRET, NOW + (i % 300));
+      if (i % 100 === 0) {
+        sink ^= required.evaluate(CONFIG, requests[(i / 100) % requests.length]).trace.length;
+        sink ^= gate.handle(exchanges[(i / 100) % exchanges.length].exchange).status;
+      }
     }
   };
   const start = bytes();
@@ -552,10 +560,10 @@ function report({ p, d, s, size, node, browser, mem }) {
   push(
     '## 5. Memory',
     '',
-    'wasm linear memory of each instance, in bytes (it never shrinks; growth would show a leak): before the rounds (after the proof and decision sections above), after the first 1,000 rounds, and after 1,000,000 rounds. Each round: a permission-only and a full evaluation, a `ProofSigner.proof` (every seventh with another token), every tenth an `appsecretProof`, every thousandth a trace read.',
+    'wasm linear memory of each instance, in bytes (it never shrinks; growth would show a leak): before the rounds (after the proof and decision sections above), after the first 1,000 rounds, and after 1,000,000 rounds. Each round: a permission-only and a full evaluation, a `ProofSigner.proof` (every seventh with another token), every tenth an `appsecretProof`, every hundredth a one-shot `evaluate` (the JSON path) and a `Gate.handle` of `appgrant/edge` (the edge module), every thousandth a trace read.',
     '',
   );
-  table(['instance', 'before', 'after 1,000', 'after 1,000,000', 'goal: no growth after the first 1,000'], ['API module', 'signer module'].map((name, i) =>
+  table(['instance', 'before', 'after 1,000', 'after 1,000,000', 'goal: no growth after the first 1,000'], ['API module', 'signer module', 'edge module (Gate.handle)'].map((name, i) =>
     [name, ...[mem.start[i], mem.early[i], mem.late[i]].map((b) => b.toLocaleString('en-US')), verdict(mem.late[i] === mem.early[i])]));
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -1,4 +1,5 @@
-//! Everything of the JavaScript API but proof signing (`signer`). The
+//! Everything of the JavaScript API but proof signing (`signer`) and the
+//! tools (`tools`), with the helpers both convert through. The
 //! TypeScript declarations of the whole API are written here by hand
 //! (`skip_typescript` everywhere) because they say more than wasm-bindgen can
 //! infer: the SPEC's JSON shapes, string unions of every code.
