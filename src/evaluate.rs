@@ -571,10 +571,10 @@ impl Detail<'_> {
             Detail::NoSourceIp => "no source_ip given".into(),
             Detail::SourceIpUnreadable(e) => format!("source_ip is not a plain IP address: {e}"),
             Detail::AllowListRequired => "Admin Center integrations need an IP allow-list, and this one has none".into(),
-            Detail::NoAllowList(address) => format!("{address}: no allow-list is configured, so any address may use the token"),
-            Detail::InAllowList(address) => format!("{address} is in the allow-list"),
+            Detail::NoAllowList(address) => format!("{}: no allow-list is configured, so any address may use the token", ip::Shown(address)),
+            Detail::InAllowList(address) => format!("{} is in the allow-list", ip::Shown(address)),
             Detail::NotInAllowList(address) => {
-                format!("{address} is not in the allow-list ({} entries)", ctx.policy.config.ip_allowlist.len())
+                format!("{} is not in the allow-list ({} entries)", ip::Shown(address), ctx.policy.config.ip_allowlist.len())
             }
             Detail::ProofRequired => "this integration requires appsecret_proof and appsecret_time".into(),
             Detail::NoProof => "no proof sent, and this integration does not require one".into(),

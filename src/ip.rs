@@ -185,6 +185,100 @@ impl Entry {
     }
 }
 
+/// An address or a network as text, the same as core's and ipnet's `Display`
+/// give (RFC 5952: lower-case hex without leading zeros, the first longest
+/// run of two or more zero groups as `::`, IPv4-mapped as `::ffff:a.b.c.d`),
+/// written here because core's IPv6 formatting, with its buffers, is 3 KB of
+/// wasm, and the messages need no padding or width.
+pub struct Shown<T>(pub T);
+
+impl fmt::Display for Shown<IpAddr> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::with_capacity(39);
+        push_addr(&mut text, self.0);
+        f.write_str(&text)
+    }
+}
+
+impl fmt::Display for Shown<IpNet> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::with_capacity(43);
+        push_addr(&mut text, self.0.addr());
+        text.push('/');
+        push_decimal(&mut text, self.0.prefix_len().into());
+        f.write_str(&text)
+    }
+}
+
+fn push_addr(out: &mut String, addr: IpAddr) {
+    match addr {
+        IpAddr::V4(a) => push_v4(out, a),
+        IpAddr::V6(a) => match a.to_ipv4_mapped() {
+            Some(v4) => {
+                out.push_str("::ffff:");
+                push_v4(out, v4);
+            }
+            None => push_v6(out, a),
+        },
+    }
+}
+
+fn push_v4(out: &mut String, a: Ipv4Addr) {
+    for (i, octet) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_decimal(out, octet.into());
+    }
+}
+
+fn push_v6(out: &mut String, a: Ipv6Addr) {
+    let groups = a.segments();
+    // The first longest run of zero groups; a single one is written as `0`.
+    let (mut zeros, mut run) = ((0, 0), (0, 0));
+    for (i, g) in groups.iter().enumerate() {
+        run = if *g == 0 { (if run.1 == 0 { i } else { run.0 }, run.1 + 1) } else { (0, 0) };
+        if run.1 > zeros.1 {
+            zeros = run;
+        }
+    }
+    let elided = if zeros.1 >= 2 { zeros.0..zeros.0 + zeros.1 } else { 0..0 };
+    for (i, g) in groups.iter().enumerate() {
+        if elided.contains(&i) {
+            if i == elided.start {
+                out.push_str("::");
+            }
+            continue;
+        }
+        if i > 0 && i != elided.end {
+            out.push(':');
+        }
+        push_hex(out, *g);
+    }
+}
+
+fn push_decimal(out: &mut String, n: u16) {
+    let mut started = false;
+    for unit in [10_000, 1_000, 100, 10, 1] {
+        let digit = n / unit % 10;
+        if started || digit > 0 || unit == 1 {
+            started = true;
+            out.push(char::from(b'0' + digit as u8));
+        }
+    }
+}
+
+fn push_hex(out: &mut String, n: u16) {
+    let mut started = false;
+    for shift in [12, 8, 4, 0] {
+        let digit = (n >> shift) & 0xf;
+        if started || digit > 0 || shift == 0 {
+            started = true;
+            out.push(char::from_digit(digit.into(), 16).unwrap_or('0'));
+        }
+    }
+}
+
 /// Parses an allow-list entry: a CIDR or a single address (a /32 or /128).
 pub fn parse_entry(s: &str) -> Result<Entry, EntryError> {
     check_decoration(s)?;
@@ -932,7 +1026,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn shown_writes_what_cores_display_writes_for_every_pattern_of_zero_groups() {
+        for zeros in 0..=255u8 {
+            for fill in [0x1_u16, 0xabcd, 0x0f00] {
+                let groups: Vec<u16> = (0..8).map(|i| if zeros & (1 << i) != 0 { 0 } else { fill + i }).collect();
+                let v6 = Ipv6Addr::new(groups[0], groups[1], groups[2], groups[3], groups[4], groups[5], groups[6], groups[7]);
+                assert_eq!(Shown(IpAddr::V6(v6)).to_string(), v6.to_string(), "{groups:?}");
+            }
+        }
+        for v4 in [Ipv4Addr::new(0, 0, 0, 0), Ipv4Addr::new(255, 255, 255, 255), Ipv4Addr::new(10, 0, 100, 9)] {
+            assert_eq!(Shown(IpAddr::V4(v4)).to_string(), v4.to_string());
+            assert_eq!(Shown(IpAddr::V6(v4.to_ipv6_mapped())).to_string(), v4.to_ipv6_mapped().to_string());
+            assert_eq!(Shown(IpAddr::V6(v4.to_ipv6_compatible())).to_string(), v4.to_ipv6_compatible().to_string());
+        }
+    }
+
     proptest! {
+        #[test]
+        fn shown_is_cores_and_ipnets_display(bytes in any::<[u8; 16]>(), zeros in any::<u8>(), prefix in 0u8..=128) {
+            let mut groups = Ipv6Addr::from(bytes).segments();
+            for (i, g) in groups.iter_mut().enumerate() {
+                if zeros & (1 << i) != 0 {
+                    *g = 0;
+                }
+            }
+            let v6 = Ipv6Addr::from(groups);
+            let v4 = Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]);
+            prop_assert_eq!(Shown(IpAddr::V6(v6)).to_string(), v6.to_string());
+            prop_assert_eq!(Shown(IpAddr::V4(v4)).to_string(), v4.to_string());
+            let net = IpNet::new(IpAddr::V6(v6), prefix).unwrap();
+            prop_assert_eq!(Shown(net).to_string(), net.to_string());
+            let net = IpNet::new(IpAddr::V4(v4), prefix % 33).unwrap();
+            prop_assert_eq!(Shown(net).to_string(), net.to_string());
+        }
+
         #[test]
         fn contains_agrees_with_naive(
             nets in prop::collection::vec(any_net(), 0..24),

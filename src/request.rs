@@ -521,7 +521,9 @@ pub fn split_url(raw: &str) -> (&str, Option<&str>) {
         };
     }
     let without_fragment = raw.split_once('#').map_or(raw, |(before, _)| before);
-    let origin = without_fragment.split_once("://");
+    // The first `:` ends a scheme (which is letters only), so the first `://` is never missed;
+    // a `char` pattern, as everywhere else, keeps core's substring searcher out of the module.
+    let origin = without_fragment.split_once(':').and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)));
     let without_origin = match origin {
         Some((scheme, rest)) if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) => {
             rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("/")

@@ -127,7 +127,7 @@ impl Lint<'_> {
             return;
         }
         for e in entries {
-            let net = e.value.net();
+            let net = ip::Shown(e.value.net());
             if e.value.is_too_broad() {
                 self.push(
                     Code::IpAllowlistTooBroad,
@@ -156,7 +156,7 @@ impl Lint<'_> {
                 self.push(
                     Code::OverlappingIpEntries,
                     &i.path,
-                    format!("{} is already covered by {} at {}; remove this entry", i.value.net(), o.value.net(), o.path),
+                    format!("{} is already covered by {} at {}; remove this entry", ip::Shown(i.value.net()), ip::Shown(o.value.net()), o.path),
                 );
             }
         }

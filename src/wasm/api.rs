@@ -65,6 +65,14 @@ fn fill_random(bytes: &mut [u8]) -> Result<(), getrandom::Error> {
 
 getrandom::register_custom_getrandom!(fill_random);
 
+// Talc instead of std's dlmalloc: 3 KB less wasm (about 1.1 KB gzip, which
+// keeps the API module under its 100 KB goal). Measured in one interleaved
+// run: decisions, proofs and the gate unchanged; the JSON paths, which
+// allocate most, 7% (one-shot evaluate) and 12% (validate) slower; validating
+// 100,000 allow-list entries and groups up to 1.3x slower, still n log n.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub(super) fn throw(e: Error) -> JsValue {
     let err: JsValue = JsError::new(&e.message).into();
     // Setting a property on a fresh Error cannot fail.

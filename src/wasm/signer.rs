@@ -56,7 +56,7 @@ static STATE: Mutex<State> = Mutex::new(State { io: Vec::new(), table: Table { s
 // on a first proof's first call, about 0.1 ms of it (measured in Node 20, and
 // 0.1 ms less to compile the module). The signer allocates a few buffers of
 // sizes that repeat, so a list of free blocks stays short. The API module
-// allocates much more and keeps dlmalloc.
+// allocates much more, and uses talc (src/wasm/api.rs).
 #[cfg(all(target_arch = "wasm32", not(feature = "api")))]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> = lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());

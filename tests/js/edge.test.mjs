@@ -26,15 +26,15 @@ test('appgrant/edge has every export of the package but the tools, each of the s
   assert.ok(!(edge.compile(CONFIG) instanceof appgrant.Policy));
 });
 
-test('its wasm module is a separate, smaller build without the tools, and within the 100 KB gzip budget', () => {
+test('its wasm module is a separate, smaller build without the tools; both are within the 100 KB gzip budget', () => {
   const wasm = (dir) => readFileSync(join(pkgDir, dir, 'appgrant_bg.wasm'));
   const [full, small] = [wasm('.'), wasm('edge')];
   const exports = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
   assert.ok(exports(full).includes('validate') && !exports(small).includes('validate'));
   assert.ok(exports(small).includes('sign_proof') && exports(small).includes('gate_handle'));
   assert.ok(small.length < full.length);
-  // A size budget (bytes, deterministic), not a timing: the edge functions' goal of issue 5.
-  assert.ok(gzipSync(small, { level: 9 }).length < 100_000, `${gzipSync(small, { level: 9 }).length} bytes gzip`);
+  // A size budget (bytes, deterministic), not a timing: issue 5's goal, met by both modules.
+  for (const bytes of [full, small]) assert.ok(gzipSync(bytes, { level: 9 }).length < 100_000, `${gzipSync(bytes, { level: 9 }).length} bytes gzip`);
 });
 
 test('every decision of the corpus is the package’s: permission-only and full requests, compiled and one-shot', () => {
