@@ -24,7 +24,8 @@
 // files around the edge module, with the same names, and declarations that re-export the root's.
 // The clients (js/clients.mjs: signedFetch, createGate, ...; js/prerequest.mjs: preRequest, which
 // needs `validate`, so not in edge/) are plain JavaScript over the API: clients.js beside the web
-// glues, and a CommonJS twin derived into api.cjs; every entry re-exports them. js/sign.mjs (the proof functions: sign.js, and a twin in index.cjs) and
+// glues, and a CommonJS twin derived into api.cjs; every entry re-exports them. js/sign.mjs (the
+// proof functions: sign.js, and a twin in index.cjs) and
 // js/fast.mjs (the Policy fast path: fast.js, and a twin in api.cjs) are built the same way: they
 // pass the core primitives only, and replace the glue's exports of the same name (compile,
 // evaluate) in every entry.
