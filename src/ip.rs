@@ -19,6 +19,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
+use crate::proof::Decimal;
 use crate::Error;
 
 /// IPv4 entries shorter than this are "too broad": a /16 is already 65,536
@@ -206,7 +207,7 @@ impl fmt::Display for Shown<IpNet> {
         let mut text = String::with_capacity(43);
         push_addr(&mut text, self.0.addr());
         text.push('/');
-        push_decimal(&mut text, self.0.prefix_len().into());
+        push_decimal(&mut text, self.0.prefix_len());
         f.write_str(&text)
     }
 }
@@ -229,7 +230,7 @@ fn push_v4(out: &mut String, a: Ipv4Addr) {
         if i > 0 {
             out.push('.');
         }
-        push_decimal(out, octet.into());
+        push_decimal(out, octet);
     }
 }
 
@@ -258,15 +259,8 @@ fn push_v6(out: &mut String, a: Ipv6Addr) {
     }
 }
 
-fn push_decimal(out: &mut String, n: u16) {
-    let mut started = false;
-    for unit in [10_000, 1_000, 100, 10, 1] {
-        let digit = n / unit % 10;
-        if started || digit > 0 || unit == 1 {
-            started = true;
-            out.push(char::from(b'0' + digit as u8));
-        }
-    }
+fn push_decimal(out: &mut String, n: u8) {
+    out.extend(Decimal::unsigned(n.into()).as_bytes().iter().map(|&b| char::from(b)));
 }
 
 fn push_hex(out: &mut String, n: u16) {

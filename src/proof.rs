@@ -126,7 +126,8 @@ pub struct TokenPrefix {
 
 /// An integer written in decimal on the stack: proofs hash their time as
 /// text, and a heap string per proof is measurable; JSON results write
-/// their integers with it too (`json.rs`), without core's formatting.
+/// their integers with it too (`json.rs`), and `ip::Shown` its octets and
+/// prefix lengths, without core's formatting.
 pub(crate) struct Decimal {
     digits: [u8; 20],
     start: usize,
