@@ -371,7 +371,7 @@ const glue = (file) => readFileSync(file, 'utf8').replace(/^\/\* @ts-self-types=
 // The package's JavaScript around one API module, in `dir`: the root's around the API module,
 // and edge/'s (appgrant/edge) around the edge module, whose glue has no tools (the catalogs,
 // validate, Integration) and so no preRequest (js/prerequest.mjs). Returns the names it exports.
-function writeVariant(variant, dir, clientModules) {
+function writeVariant(variant, dir, sign, fast, clients) {
   mkdirSync(dir, { recursive: true });
   bindgen(variant, 'web', join(work, variant, 'web'));
   bindgen(variant, 'nodejs', join(work, variant, 'node'));
@@ -384,9 +384,6 @@ function writeVariant(variant, dir, clientModules) {
   writeSigner(dir);
   const apiGlue = nodeGlue(join(dir, 'appgrant.cjs'));
 
-  const sign = jsModule('sign');
-  const fast = jsModule('fast');
-  const clients = clientModules.map(jsModule);
   for (const module of [sign, fast, ...clients]) writeFileSync(join(dir, `${module.name}.js`), module.esm);
   const glueNames = publicNames(apiGlue);
   if (glueNames.length === 0) fail(`the ${variant} module exports nothing to JavaScript (no #[wasm_bindgen] items?)`);
@@ -398,7 +395,7 @@ function writeVariant(variant, dir, clientModules) {
   const fastNames = [...sign.names, ...fast.names];
   const clientNames = clients.flatMap((m) => m.names);
   const clash = clientNames.filter((n) => glueNames.includes(n) || fastNames.includes(n));
-  if (clash.length) fail(`${clientModules.map((m) => `js/${m}.mjs`).join(' or ')} export names the API already has: ${clash.join(', ')}`);
+  if (clash.length) fail(`${clients.map((m) => `js/${m.name}.mjs`).join(' or ')} export names the API already has: ${clash.join(', ')}`);
   // Each name from one place: the fast paths, else the API module.
   const exported = {
     glue: glueNames.filter((n) => !fastNames.includes(n)),
@@ -417,8 +414,9 @@ function writeVariant(variant, dir, clientModules) {
 }
 
 rmSync(staging, { recursive: true, force: true });
-const names = writeVariant('appgrant', staging, ['clients', 'prerequest']);
-const edgeNames = writeVariant('edge', join(staging, 'edge'), ['clients']);
+const [sign, fast, clients, prerequest] = ['sign', 'fast', 'clients', 'prerequest'].map(jsModule);
+const names = writeVariant('appgrant', staging, sign, fast, [clients, prerequest]);
+const edgeNames = writeVariant('edge', join(staging, 'edge'), sign, fast, [clients]);
 const beyond = edgeNames.filter((n) => !names.includes(n));
 if (beyond.length) fail(`appgrant/edge exports names the package does not: ${beyond.join(', ')}`);
 // The API module's nodejs glue declares the whole API (no init/initSync; the signer's exports

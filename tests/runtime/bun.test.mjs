@@ -1,14 +1,11 @@
 // Bun loads the package and appgrant/edge by name, through `import` and `require`: it takes the
 // exports map's `node` conditions (index.mjs, index.cjs), so the signer module's loader and the
-// lazily loaded API module run in Bun's JavaScriptCore, not V8. Bun is the binary of its npm
-// platform package (see tests/clients/bun.test.mjs).
+// lazily loaded API module run in Bun's JavaScriptCore, not V8.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assertProbe, edgeNames, here, repo, run, withTimeout } from './harness.mjs';
-
-const BUN = process.env.BUN ?? join(repo, 'node_modules', '@oven', `bun-${process.platform}-${process.arch}`, 'bin', 'bun');
+import { BUN, assertProbe, edgeNames, here, repo, run, withTimeout } from './harness.mjs';
 
 test('Bun imports and requires appgrant and appgrant/edge by name, through their node entries', async () => {
   assert.ok(existsSync(BUN), `${BUN} is missing: npm ci installs @oven/bun-linux-x64 (a dev dependency)`);

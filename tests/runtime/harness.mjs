@@ -46,6 +46,10 @@ export function bin(name) {
   return join(repo, 'node_modules', '.bin', name);
 }
 
+// Bun is the binary of its npm platform package (@oven/bun-linux-x64, a dev dependency), run
+// directly: the `bun` package needs a postinstall, which npm 11 does not run.
+export const BUN = process.env.BUN ?? join(repo, 'node_modules', '@oven', `bun-${process.platform}-${process.arch}`, 'bin', 'bun');
+
 // Spawns a child that is killed when the test ends; collects its output for failure messages.
 export function run(command, args, options = {}) {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
