@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::catalog::Product;
 use crate::config::{clipped, kind, Config};
@@ -28,7 +28,7 @@ use crate::json::{write_object, Map, ToJson, Value};
 use crate::reason::{DenyReason, GraphError};
 use crate::request::{split_url, Directory, Parts, Request};
 use crate::token::{Credentials, Integration, TokenForm, TokenResponse};
-use crate::wipe::Text;
+use crate::wipe::{Text, Wipe};
 
 /// Body parameters that carry credentials or select fields: they count as
 /// if sent in the query string. Every other body key is a field the call
@@ -76,9 +76,9 @@ pub struct Exchange {
 /// the exchange is dropped.
 impl Drop for Exchange {
     fn drop(&mut self) {
-        self.url.zeroize();
-        self.body.zeroize();
-        self.authorization.zeroize();
+        self.url.wipe();
+        self.body.wipe();
+        self.authorization.wipe();
     }
 }
 

@@ -8,11 +8,10 @@
 
 use std::fmt;
 
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::form;
-use crate::mac::{Chain, Hasher, Key};
+use crate::mac::{same_bytes, Chain, Hasher, Key};
 use crate::json::{write_object, ToJson};
 use crate::wipe::Text;
 use crate::{DenyReason, Error, Result};
@@ -98,8 +97,7 @@ impl TokenSigner {
     pub fn verify(&self, received: &Received<'_>) -> std::result::Result<(), DenyReason> {
         // Compared in constant time: how long a wrong proof takes to refuse
         // says nothing about how many of its bytes were right.
-        let same: bool = self.tag(received.time).ct_eq(&received.tag).into();
-        same.then_some(()).ok_or(DenyReason::ProofMismatch)
+        same_bytes(&self.tag(received.time), &received.tag).then_some(()).ok_or(DenyReason::ProofMismatch)
     }
 
     /// The proof for `time` as 64 lower-case hex digits, written into `out`.

@@ -17,7 +17,7 @@ use std::fmt;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use zeroize::Zeroize;
+use crate::wipe::Wipe;
 
 use crate::catalog::{self, Node, Operation, PermissionIndex, OPERATIONS};
 use crate::config::{clipped, kind, parse_fields, quoted, split_fields, Use};
@@ -94,10 +94,10 @@ pub enum TimeParam {
     Other,
 }
 
-impl Zeroize for TimeParam {
-    fn zeroize(&mut self) {
+impl Wipe for TimeParam {
+    fn wipe(&mut self) {
         if let TimeParam::Text(s) = self {
-            s.zeroize();
+            s.wipe();
         }
     }
 }
@@ -112,7 +112,7 @@ pub enum Param<T> {
     Conflict,
 }
 
-impl<T: Zeroize> Param<T> {
+impl<T: Wipe> Param<T> {
     /// A conflict drops both values: they are wiped first (they may be tokens).
     #[inline]
     fn merge(self, other: Option<T>) -> Param<T> {
@@ -120,18 +120,18 @@ impl<T: Zeroize> Param<T> {
             (p, None) => p,
             (Param::Absent, Some(v)) => Param::One(v),
             (mut p, Some(mut v)) => {
-                p.zeroize();
-                v.zeroize();
+                p.wipe();
+                v.wipe();
                 Param::Conflict
             }
         }
     }
 }
 
-impl<T: Zeroize> Zeroize for Param<T> {
-    fn zeroize(&mut self) {
+impl<T: Wipe> Wipe for Param<T> {
+    fn wipe(&mut self) {
         if let Param::One(v) = self {
-            v.zeroize();
+            v.wipe();
         }
     }
 }
@@ -181,10 +181,10 @@ impl Drop for Request<'_> {
     fn drop(&mut self) {
         // Borrowed text is its owner's to wipe.
         if let Cow::Owned(path) = &mut self.path {
-            path.zeroize();
+            path.wipe();
         }
-        self.access_token.zeroize();
-        self.appsecret_proof.zeroize();
+        self.access_token.wipe();
+        self.appsecret_proof.wipe();
     }
 }
 
@@ -435,7 +435,7 @@ impl<'t> Request<'t> {
                                 if other == "fields" {
                                     fields.extend(split_fields(&v));
                                 }
-                                v.zeroize();
+                                v.wipe();
                             }
                         }
                     }
@@ -447,7 +447,7 @@ impl<'t> Request<'t> {
             (None, path) => path,
             (Some(kept), mut url) => {
                 if let Cow::Owned(text) = &mut url {
-                    text.zeroize();
+                    text.wipe();
                 }
                 Cow::Owned(kept)
             }
