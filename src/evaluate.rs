@@ -369,7 +369,7 @@ fn check_proof<'a>(ctx: &mut Ctx<'a>) -> Outcome<'a> {
         Param::One(TimeParam::Other) => Some(TimeValue::Other),
     };
     let token = match &r.access_token {
-        Param::One(t) => Some(t.as_str()),
+        Param::One(t) => Some(t.as_ref()),
         _ => None,
     };
     let params = ProofParams { access_token: token, appsecret_proof: Some(proof), appsecret_time: time };

@@ -258,7 +258,7 @@ impl Gate {
     /// The exchange as a request: every credential source merged into one
     /// query string, body keys as the fields a write touches.
     /// Everything written on the way is a `Text`: the pieces are tokens.
-    fn request(&self, exchange: &Exchange) -> std::result::Result<Request<'static>, String> {
+    fn request<'e>(&self, exchange: &'e Exchange) -> std::result::Result<Request<'e>, String> {
         let (path, query) = split_url(&exchange.url);
         let mut target = Text::with_capacity(exchange.url.len());
         target.push_str(path);
@@ -291,7 +291,7 @@ impl Gate {
         // a question about a call may; a gate that cannot tell who is calling
         // must not let an allow-listed integration through, so an unknown
         // address is an empty one, which the check refuses.
-        let source_ip = exchange.client_ip.clone().or_else(|| self.has_allow_list().then(String::new));
+        let source_ip = exchange.client_ip.as_deref().map(Cow::Borrowed).or_else(|| self.has_allow_list().then_some(Cow::Borrowed("")));
         Ok(Request::new(Parts {
             method: exchange.method.clone().into(),
             path: Cow::Owned(target.into_string()),

@@ -162,9 +162,9 @@ pub struct Request<'t> {
     /// `group_id` as given: absent, `null` (a timeline post) or a group id.
     pub group_id: Option<Option<Cow<'t, str>>>,
     pub fields: Vec<String>,
-    pub source_ip: Option<String>,
-    pub access_token: Param<String>,
-    pub appsecret_proof: Param<String>,
+    pub source_ip: Option<Cow<'t, str>>,
+    pub access_token: Param<Cow<'t, str>>,
+    pub appsecret_proof: Param<Cow<'t, str>>,
     pub appsecret_time: Param<TimeParam>,
     pub now: Option<i64>,
     pub mentioned: bool,
@@ -179,10 +179,7 @@ pub struct Request<'t> {
 /// the request is dropped.
 impl Drop for Request<'_> {
     fn drop(&mut self) {
-        // Borrowed text is its owner's to wipe.
-        if let Cow::Owned(path) = &mut self.path {
-            path.wipe();
-        }
+        self.path.wipe();
         self.access_token.wipe();
         self.appsecret_proof.wipe();
     }
@@ -217,9 +214,9 @@ pub struct Parts<'t> {
     pub node: Option<Node>,
     pub group_id: Option<Option<Cow<'t, str>>>,
     pub fields: Vec<String>,
-    pub source_ip: Option<String>,
-    pub access_token: Option<String>,
-    pub appsecret_proof: Option<String>,
+    pub source_ip: Option<Cow<'t, str>>,
+    pub access_token: Option<Cow<'t, str>>,
+    pub appsecret_proof: Option<Cow<'t, str>>,
     pub appsecret_time: Option<TimeParam>,
     pub now: Option<i64>,
     pub mentioned: bool,
@@ -378,8 +375,8 @@ impl<'t> Request<'t> {
             Some(Value::String(s)) => Some(TimeParam::Text(s.clone())),
             Some(_) => Some(TimeParam::Other),
         };
-        let access_token = opt_str(map, "access_token")?.map(str::to_string);
-        let appsecret_proof = opt_str(map, "appsecret_proof")?.map(str::to_string);
+        let access_token = opt_str(map, "access_token")?.map(|t| Cow::Owned(t.to_string()));
+        let appsecret_proof = opt_str(map, "appsecret_proof")?.map(|p| Cow::Owned(p.to_string()));
         let directory = Directory::from_json(map.get("directory"), "request.directory")?;
         Ok(Request::new(Parts {
             method: Cow::Owned(method.to_string()),
@@ -387,7 +384,7 @@ impl<'t> Request<'t> {
             node,
             group_id,
             fields,
-            source_ip: opt_str(map, "source_ip")?.map(str::to_string),
+            source_ip: opt_str(map, "source_ip")?.map(|ip| Cow::Owned(ip.to_string())),
             access_token,
             appsecret_proof,
             appsecret_time,
@@ -427,8 +424,8 @@ impl<'t> Request<'t> {
                 Ok(pairs) => {
                     for (k, mut v) in pairs {
                         match k.as_str() {
-                            "access_token" => access_token = access_token.merge(Some(v)),
-                            "appsecret_proof" => appsecret_proof = appsecret_proof.merge(Some(v)),
+                            "access_token" => access_token = access_token.merge(Some(Cow::Owned(v))),
+                            "appsecret_proof" => appsecret_proof = appsecret_proof.merge(Some(Cow::Owned(v))),
                             "appsecret_time" => appsecret_time = appsecret_time.merge(Some(TimeParam::Text(v))),
                             // Other parameters are not read, but may be secrets too.
                             other => {

@@ -6,6 +6,7 @@
 //! query string, a serialized token). A `String` that grows leaves its old
 //! buffer behind in freed memory, unwiped; `Text` never lets that happen.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
@@ -62,6 +63,15 @@ impl<T: Wipe> Wipe for Option<T> {
     fn wipe(&mut self) {
         if let Some(v) = self {
             v.wipe();
+        }
+    }
+}
+
+/// Borrowed text is its owner's to wipe.
+impl Wipe for Cow<'_, str> {
+    fn wipe(&mut self) {
+        if let Cow::Owned(text) = self {
+            text.wipe();
         }
     }
 }

@@ -439,9 +439,9 @@ impl Policy {
         let path = input.next(path_len)?.ok_or(())?;
         let group_id = input.next(group_len)?;
         let fields = input.next(fields_len)?;
-        let source_ip = input.owned(ip_len)?;
-        let access_token = input.owned(token_len)?;
-        let appsecret_proof = input.owned(proof_len)?;
+        let source_ip = input.next(ip_len)?.map(Cow::Borrowed);
+        let access_token = input.next(token_len)?.map(Cow::Borrowed);
+        let appsecret_proof = input.next(proof_len)?.map(Cow::Borrowed);
         let appsecret_time = match input.owned(time_len)? {
             Some(text) => Some(TimeParam::Text(text)),
             None if time_number.is_nan() => None,
