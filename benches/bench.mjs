@@ -201,6 +201,7 @@ async function decisions(proofTimes) {
     { name: 'appgrant Policy.evaluate, then .trace', run: (i) => policy.evaluate(requests[i % n]).trace.length },
     { name: 'appgrant Policy.evaluate, the gate\'s requests', run: (i) => fullPolicy.evaluate(gateRequests[i % gateRequests.length]).allowed },
     { name: 'appgrant Gate.handle, the same as HTTP exchanges', run: (i) => gate.handle(exchanges[i % exchanges.length].exchange).status },
+    { name: 'appgrant Gate.handle, then JSON of its body', run: (i) => JSON.stringify(gate.handle(exchanges[i % exchanges.length].exchange).body).length },
   ]);
   const ours = t.get('appgrant Policy.evaluate');
   const fullNs = t.get('appgrant Policy.evaluate, full request');
@@ -475,7 +476,7 @@ function report({ p, d, s, size, node, browser, mem }) {
     '',
     `**Disagreements between appgrant (and its \`evaluate()\`), Cedar and casbin: ${d.disagreements} of ${d.n}.**`,
     '',
-    `The gate rows: the ${d.gateN} full requests an HTTP request can carry (none that says where a post lives, a mention or the thread kind; ${d.gateAllowed} allowed) as \`Gate.handle\` exchanges (the token as a bearer header, the proof in the query string, the node types from the gate's directory), against \`Policy.evaluate\` of the same requests. \`Gate.handle\` reads its exchange as JSON and answers with the decision and its trace, which an edge function needs to answer the call. `,
+    `The gate rows: the ${d.gateN} full requests an HTTP request can carry (none that says where a post lives, a mention or the thread kind; ${d.gateAllowed} allowed) as \`Gate.handle\` exchanges (the token as a bearer header, the proof in the query string, the node types from the gate's directory), against \`Policy.evaluate\` of the same requests. \`Gate.handle\` reads a Workplace gate's exchange field by field and answers with the decision, whose trace is read on demand; the next row adds what an edge function that answers the call itself (no upstream) does with the answer: \`JSON.stringify\` of its body, which for an allowed call is the decision, trace included. \`Policy.evaluate\` of these requests reads each one's directory, which takes the JSON path (a gate is given its directory once). `,
     `**Disagreements between Gate.handle and Policy.evaluate: ${d.gateDisagreements} of ${d.gateN}.**`,
     '',
   );

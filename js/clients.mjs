@@ -8,7 +8,8 @@
 // web glues) and derives a CommonJS twin of it for Node's `require`: keep to one
 // `import { … } from './appgrant.js';` line, `export function` declarations and the one
 // `export { … };` list of what js/prerequest.mjs shares.
-import { Gate, signRequest } from './appgrant.js';
+import { signRequest } from './appgrant.js';
+import { Gate } from './fast.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const MAX_FORM_BYTES = 1024 * 1024;

@@ -1,6 +1,7 @@
-// The Policy fast path, in front of the wasm glue: `compile` (its `Policy`) and `evaluate` read
-// their arguments in JavaScript and pass the wasm core only strings and numbers (a Policy writes a
-// request's strings straight into wasm memory, see `Channel`).
+// The fast paths of Policy and Gate, in front of the wasm glue: `compile` (its `Policy`) and a
+// `Gate` read their arguments in JavaScript and pass the wasm core only strings and numbers (a
+// Policy writes a request's strings, a Gate an exchange's, straight into wasm memory, see
+// `Channel`), and build the answer from the numbers the core returns.
 //
 // Why: the glue reads an object argument through JSON.stringify and serde_json (the only way a
 // cycle, a throwing getter or deep nesting cannot unwind through wasm frames), and returns
@@ -11,15 +12,20 @@
 // JavaScript can do mid-call unwinds through wasm. The proof functions do the same in
 // js/sign.mjs, whose encoder this shares.
 //
-// A Policy's decision is computed without its trace; `decision.trace` asks the core to explain
-// the same request at the same clock when it is first read (a Policy is immutable, so the trace
-// is the one the decision had), and JSON.stringify sees it through toJSON.
+// A Gate's answers are SPEC's, as the glue's `handle` writes them, at a tenth of the cost: that
+// reads the exchange through JSON.stringify and answers in JSON text, the decision and its trace
+// twice (in the body and beside it), which costs ten times the decision itself.
+//
+// A Policy's (and a Gate's) decision is computed without its trace; `decision.trace` asks the
+// core to explain the same request at the same clock when it is first read (a Policy is
+// immutable, and so is a Workplace gate, the only kind the fast path answers: the trace is the
+// one the decision had), and JSON.stringify sees it through toJSON.
 //
 // tools/build-pkg.mjs copies this file into the package as fast.js (beside the web glues) and
 // derives a CommonJS twin of it for Node's `require`; the entries export these names instead of
 // the glue's.
 import { ILL_FORMED, coded, nowSeconds, roomFor, utf8 } from './sign.js';
-import { compile as glueCompile, evaluate as glueEvaluate, __tables, __memory } from './appgrant.js';
+import { Gate as GlueGate, compile as glueCompile, evaluate as glueEvaluate, __tables, __memory } from './appgrant.js';
 
 // Names behind the numbers the core returns; read once, on first use (the browser entry
 // instantiates the wasm after this module is evaluated).
@@ -114,16 +120,43 @@ function decideArgs(request) {
   return [method, node, group, mentioned, thread, timeNumber, now, clock, methodText, path, groupId, fields, sourceIp, token, proof, timeText];
 }
 
-function readArgs(request) {
+// The arguments of `__handle` for a plain exchange object whose every value has the type
+// `Exchange::from_json` accepts, or undefined to take the glue's path: `now` (NaN: absent) and
+// the clock, then its five strings (each may be undefined) in `__handle`'s order.
+function exchangeArgs(exchange) {
+  if (typeof exchange !== 'object' || exchange === null || Object.getPrototypeOf(exchange) !== Object.prototype) return undefined;
+  const a = [NaN, 0, undefined, undefined, undefined, undefined, undefined];
+  for (const key in exchange) {
+    const v = exchange[key];
+    if (v === undefined) continue;
+    if (key === 'now') {
+      if (typeof v === 'number') a[0] = Number.isFinite(v) ? v : NaN;
+      else if (v !== null) return undefined;
+      continue;
+    }
+    const at = EXCHANGE_KEYS.indexOf(key);
+    if (at === -1 || (v !== null && typeof v !== 'string')) return undefined;
+    if (v !== null) a[2 + at] = v;
+  }
+  // The two the glue requires, and names when missing.
+  if (a[2] === undefined || a[3] === undefined) return undefined;
+  if (Number.isNaN(a[0])) a[1] = nowSeconds();
+  return a;
+}
+
+// A getter or proxy threw: the glue's JSON reading turns that into a coded Error.
+function readArgs(read, value) {
   try {
-    return decideArgs(request);
+    return read(value);
   } catch {
-    // A getter or proxy threw: the glue's JSON reading turns that into a coded Error.
     return undefined;
   }
 }
 
 const STRINGS = 8;
+// An exchange's strings, in `__handle`'s order (src/wasm/api.rs).
+const EXCHANGE_KEYS = ['method', 'url', 'body', 'client_ip', 'authorization'];
+const EXCHANGE_STRINGS = EXCHANGE_KEYS.length;
 const FIRST_STRING = 8;
 // What `__decide` returns for input it cannot read (then the glue's path says why).
 const UNREADABLE = 0xffffffff;
@@ -133,51 +166,73 @@ const memoryBytes = () => (wasmBytes.byteLength === 0 ? (wasmBytes = new Uint8Ar
 // Reused for the byte length of each string of one call.
 const lengths = new Int32Array(STRINGS);
 
-// A compiled Policy's fast path: the request's strings are written straight into the Policy's
-// input in wasm memory (`__input`), so that only numbers cross the call; the core wipes them once
-// read. Once the Policy is freed nothing is written: the input is then free heap memory.
+// The fast path of a compiled Policy or a Gate: the strings of a call are written straight into
+// the object's input in wasm memory (`__input`), so that only numbers cross the call; the core
+// wipes them once read. Once the object is freed nothing is written: the input is then free heap
+// memory. `decide(args, explain)` is the object's own: a Policy's or a Gate's.
 class Channel {
   at = 0;
   room = 0;
 
-  constructor(glue) {
+  constructor(glue, what) {
     this.glue = glue;
+    this.what = what;
   }
 
-  // The Policy's glue object, which must not be used once freed.
+  // The glue object, which must not be used once freed.
   live() {
-    if (this.glue === undefined) throw coded('invalid_argument', 'this Policy was freed: compile the config again');
+    if (this.glue === undefined) throw coded('invalid_argument', `this ${this.what} was freed: ${this.what === 'Policy' ? 'compile the config' : 'make the gate'} again`);
     return this.glue;
   }
 
-  decide(a, explain) {
+  // Writes the `count` strings of `a` from `first` (each may be undefined) into the input, their
+  // byte lengths (-1: absent) into `lengths`; false, with nothing left written, for a string with
+  // a lone surrogate.
+  write(a, first, count) {
     const glue = this.live();
     let need = 0;
-    for (let k = FIRST_STRING; k < FIRST_STRING + STRINGS; k++) if (a[k] !== undefined) need += 3 * a[k].length;
+    for (let k = first; k < first + count; k++) if (a[k] !== undefined) need += 3 * a[k].length;
     if (need > this.room) {
       this.room = roomFor(need, this.room);
       this.at = glue.__input(this.room);
     }
     const bytes = memoryBytes();
     let at = this.at;
-    for (let k = 0; k < STRINGS; k++) {
-      const s = a[FIRST_STRING + k];
+    for (let k = 0; k < count; k++) {
+      const s = a[first + k];
       const n = s === undefined ? -1 : utf8(bytes, at, s, true);
       if (n === ILL_FORMED) {
         // The core is not called, so it wipes nothing: what was written here (a token, say) is.
         bytes.fill(0, this.at, at + 3 * s.length);
-        return UNREADABLE;
+        return false;
       }
       lengths[k] = n;
       if (n > 0) at += n;
     }
-    const l = lengths;
-    return glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], explain);
+    return true;
   }
 
   free() {
     this.glue?.free();
     this.glue = undefined;
+  }
+}
+
+// A Policy's: the arguments of `decideArgs`.
+class PolicyChannel extends Channel {
+  decide(a, explain) {
+    if (!this.write(a, FIRST_STRING, STRINGS)) return UNREADABLE;
+    const l = lengths;
+    return this.glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], explain);
+  }
+}
+
+// A Gate's: the arguments of `exchangeArgs`.
+class GateChannel extends Channel {
+  decide(a, explain) {
+    if (!this.write(a, 2, EXCHANGE_STRINGS)) return UNREADABLE;
+    const l = lengths;
+    return this.glue.__handle(a[0], a[1], l[0], l[1], l[2], l[3], l[4], explain);
   }
 }
 
@@ -230,7 +285,7 @@ class Decision {
         this.#trace = this.#channel.live().__trace().trace;
       } catch (e) {
         if (typeof e?.code === 'string') throw e;
-        throw coded('invalid_argument', 'the Policy that made this decision was freed before its trace was read');
+        throw coded('invalid_argument', `the ${this.#channel.what} that made this decision was freed before its trace was read`);
       }
       this.#channel = this.#args = undefined;
     }
@@ -260,11 +315,11 @@ export class Policy {
 
   constructor(key, glue) {
     if (key !== MADE_BY_COMPILE) throw coded('invalid_argument', 'a Policy is made by compile(config, credentials)');
-    this.#channel = new Channel(glue);
+    this.#channel = new PolicyChannel(glue, 'Policy');
   }
 
   evaluate(request) {
-    const args = readArgs(request);
+    const args = readArgs(decideArgs, request);
     const code = args === undefined ? UNREADABLE : this.#channel.decide(args, false);
     if (code === UNREADABLE) return Decision.plain(this.#channel.live().evaluate(request));
     return Decision.packed(code, this.#channel, args);
@@ -283,3 +338,38 @@ export function compile(config, credentials) {
 export function evaluate(config, request, credentials) {
   return Decision.plain(glueEvaluate(config, request, credentials));
 }
+
+/**
+ * The edge gate (see the glue's Gate, which this wraps). A Workplace gate answers a plain
+ * exchange on the fast path: its decision as a Decision (the trace read on demand), which is the
+ * body of an allowed call too, and Graph's error and status from the tables; everything else (an
+ * Admin Center gate, whose token endpoint changes what it answers next; an exchange only the glue
+ * can read or refuse) is the glue's own `handle`, answered as JSON.
+ */
+export class Gate {
+  #channel;
+  #fast;
+
+  constructor(config, credentials, opts) {
+    const glue = new GlueGate(config, credentials, opts);
+    this.#channel = new GateChannel(glue, 'Gate');
+    // Only a Workplace gate's answers follow from the exchange and the clock alone (the core
+    // answers UNREADABLE for any other, so this only saves asking).
+    this.#fast = readArgs((c) => c.product !== 'admin_center', config) ?? false;
+  }
+
+  handle(exchange) {
+    const args = this.#fast ? readArgs(exchangeArgs, exchange) : undefined;
+    const code = args === undefined ? UNREADABLE : this.#channel.decide(args, false);
+    if (code === UNREADABLE) return this.#channel.live().handle(exchange);
+    const decision = Decision.packed(code, this.#channel, args);
+    if (decision.allowed) return { status: 200, body: decision, decision, forward: true };
+    const reason = (code & 0xff) - 1;
+    return { status: tables().statuses[reason], body: { error: { ...tables().errors[reason] } }, decision, forward: false };
+  }
+
+  free() {
+    this.#channel.free();
+  }
+}
+if (Symbol.dispose) Gate.prototype[Symbol.dispose] = Gate.prototype.free;

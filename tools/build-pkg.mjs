@@ -297,10 +297,10 @@ const signer = {
 function jsModule(name) {
   const file = `js/${name}.mjs`;
   const source = readFileSync(join(repo, file), 'utf8');
-  const importLine = /^import \{([^}]*)\} from '\.\/(appgrant|signer|sign|clients)\.js';$/gm;
+  const importLine = /^import \{([^}]*)\} from '\.\/(appgrant|signer|sign|fast|clients)\.js';$/gm;
   const imports = [...source.matchAll(importLine)];
   if (imports.length === 0 || new Set(imports.map((m) => m[2])).size !== imports.length) {
-    fail(`${file} must reach the wasm through one \`import { ... } from './appgrant.js';\` (or './signer.js', './sign.js', './clients.js') statement per module`);
+    fail(`${file} must reach the wasm through one \`import { ... } from './appgrant.js';\` (or './signer.js', './sign.js', './fast.js', './clients.js') statement per module`);
   }
   const exported = /^export (?=(?:async )?(function|class) (\w+))/gm;
   const declarations = [...source.matchAll(exported)];

@@ -229,6 +229,7 @@ pub fn tables() -> JsResult<JsValue> {
     to_js(&Object(&[
         ("reasons", &DenyReason::ALL),
         ("errors", &DenyReason::ALL.iter().map(|r| r.graph_error()).collect::<Vec<_>>()),
+        ("statuses", &DenyReason::ALL.map(gate::http_status)),
         ("operations", &OPERATIONS.iter().map(|o| o.id).collect::<Vec<_>>()),
         ("permissions", &PERMISSIONS.iter().map(|p| p.id).collect::<Vec<_>>()),
         ("nodes", &Node::ALL),
@@ -307,10 +308,8 @@ pub fn evaluate(config_value: JsValue, request_value: JsValue, credentials: JsVa
 pub struct Policy {
     policy: evaluate::Policy,
     credentials: Option<Credentials>,
-    /// The strings of a fast-path request, which js/fast.mjs writes here (see
-    /// `__input`): one copy into wasm memory instead of an allocation and a
-    /// free across the boundary for each string. Wiped once read.
-    input: Vec<u8>,
+    /// The strings of a fast-path request.
+    input: Strings,
     /// The decision, with its trace, that `__decide` was asked to explain.
     explained: Option<evaluate::Decision>,
     /// The directory of fast-path requests, which give none: one empty
@@ -336,7 +335,40 @@ fn packed(verdict: evaluate::Verdict) -> u32 {
 /// time): the caller then asks the glue's path, which says why.
 const UNREADABLE: u32 = u32::MAX;
 
-/// The strings of a fast-path request, in `Policy::input`.
+/// What `__trace` answers: the decision a fast path was asked to explain.
+fn explained(decision: Option<evaluate::Decision>) -> JsResult<JsValue> {
+    to_js(&decision.ok_or_else(|| throw(Error::argument("no decision was explained")))?)
+}
+
+/// The strings of a fast-path call, which js/fast.mjs writes here (see
+/// `__input`): one copy into wasm memory instead of an allocation and a free
+/// across the boundary for each string. Wiped once read.
+#[derive(Default)]
+struct Strings(Vec<u8>);
+
+impl Strings {
+    /// Room for `len` bytes, at the address returned; see `Policy::input`.
+    fn room(&mut self, len: u32) -> u32 {
+        self.0.as_mut_slice().zeroize();
+        self.0.clear();
+        self.0.resize(usize::try_from(len).unwrap_or(0), 0);
+        u32::try_from(self.0.as_ptr() as usize).unwrap_or(0)
+    }
+
+    fn reader(&self) -> Input<'_> {
+        Input { bytes: &self.0, at: 0 }
+    }
+
+    /// Wipes the strings of `lengths` (negative: absent) once read.
+    fn wipe(&mut self, lengths: &[i32]) {
+        let used = self.0.len().min(lengths.iter().map(|&l| usize::try_from(l).unwrap_or(0)).sum());
+        if let Some(written) = self.0.get_mut(..used) {
+            written.zeroize();
+        }
+    }
+}
+
+/// The strings of a fast-path call, read in order from `Strings`.
 struct Input<'i> {
     bytes: &'i [u8],
     at: usize,
@@ -371,9 +403,7 @@ impl Policy {
     /// strings of a request into it before each `__decide`.
     #[wasm_bindgen(js_name = __input)]
     pub fn input(&mut self, len: u32) -> u32 {
-        self.input.zeroize();
-        self.input.resize(usize::try_from(len).unwrap_or(0), 0);
-        u32::try_from(self.input.as_ptr() as usize).unwrap_or(0)
+        self.input.room(len)
     }
 
     /// The fast path of js/fast.mjs: a request read in JavaScript and passed
@@ -415,10 +445,7 @@ impl Policy {
                 (packed(self.policy.decide(&request, credentials, clock)), None)
             }
         });
-        let used = self.input.len().min(lengths.iter().map(|&l| usize::try_from(l).unwrap_or(0)).sum());
-        if let Some(written) = self.input.get_mut(..used) {
-            written.zeroize();
-        }
+        self.input.wipe(&lengths);
         let Ok((code, explained)) = decided else { return UNREADABLE };
         if explained.is_some() {
             self.explained = explained;
@@ -429,7 +456,7 @@ impl Policy {
     #[allow(clippy::too_many_arguments)]
     fn read(&self, method: u32, node: u32, group: u32, mentioned: bool, thread: u32, time_number: f64, now: f64, lengths: [i32; 8]) -> Result<Request<'_>, ()> {
         let [method_len, path_len, group_len, fields_len, ip_len, token_len, proof_len, time_len] = lengths;
-        let mut input = Input { bytes: &self.input, at: 0 };
+        let mut input = self.input.reader();
         let index = |i: u32| usize::try_from(i).ok().and_then(|i| i.checked_sub(1));
         let method_text = input.owned(method_len)?;
         let method = match index(method).and_then(|i| METHODS.get(i)) {
@@ -472,7 +499,7 @@ impl Policy {
     /// The decision, with its trace, that the last `__decide` explained.
     #[wasm_bindgen(js_name = __trace)]
     pub fn trace(&mut self) -> JsResult<JsValue> {
-        to_js(&self.explained.take().ok_or_else(|| throw(Error::argument("no decision was explained")))?)
+        explained(self.explained.take())
     }
 }
 
@@ -481,7 +508,7 @@ pub fn compile(config_value: JsValue, credentials: JsValue) -> JsResult<Policy> 
     Ok(Policy {
         policy: evaluate::Policy::new(config(&config_value)?),
         credentials: optional_credentials(&credentials)?,
-        input: Vec::new(),
+        input: Strings::default(),
         explained: None,
         no_directory: Rc::default(),
     })
@@ -491,7 +518,13 @@ pub fn compile(config_value: JsValue, credentials: JsValue) -> JsResult<Policy> 
 /// the platform would. Mutable because Admin Center's token endpoint issues
 /// the tokens the gate accepts afterwards.
 #[wasm_bindgen(skip_typescript)]
-pub struct Gate(gate::Gate);
+pub struct Gate {
+    gate: gate::Gate,
+    /// The strings of a fast-path exchange (see `__handle`).
+    input: Strings,
+    /// The decision, with its trace, that `__handle` was asked to explain.
+    explained: Option<evaluate::Decision>,
+}
 
 #[wasm_bindgen]
 impl Gate {
@@ -502,17 +535,63 @@ impl Gate {
         optional_object(&opts, "opts")?;
         let directory = field(&opts, "directory");
         let directory = if directory.is_undefined() { None } else { Some(json(&directory, "opts.directory", ErrorCode::InvalidRequest)?) };
-        gate::Gate::new(&config, &credentials, directory.as_ref()).map(Gate).map_err(throw)
+        let gate = gate::Gate::new(&config, &credentials, directory.as_ref()).map_err(throw)?;
+        Ok(Gate { gate, input: Strings::default(), explained: None })
     }
 
     pub fn handle(&mut self, exchange: JsValue) -> JsResult<JsValue> {
         let exchange = gate::Exchange::from_json(&*secret_json(&exchange, "exchange", ErrorCode::InvalidRequest)?).map_err(throw)?;
-        let answer = self.0.handle(&exchange, clock());
+        let answer = self.gate.handle(&exchange, clock());
         if answer.hands_over_token() {
             to_js_wiped(&answer)
         } else {
             to_js(&answer)
         }
+    }
+
+    /// Room for the strings of an exchange; as `Policy.__input`.
+    #[wasm_bindgen(js_name = __input)]
+    pub fn input(&mut self, len: u32) -> u32 {
+        self.input.room(len)
+    }
+
+    /// The fast path of js/fast.mjs for a Workplace gate: an exchange read in
+    /// JavaScript, its strings (method, url, body, client_ip, authorization)
+    /// in `input` as `Policy.__decide` takes them, `now` NaN when absent.
+    /// Returns the decision packed as `Policy.__decide` does (0 when asked to
+    /// `explain`: then `__trace` has it), from which the answer follows (see
+    /// `gate::Gate::decide`); `UNREADABLE` when only `handle` can answer.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = __handle)]
+    pub fn decide(&mut self, now: f64, clock: f64, method_len: i32, url_len: i32, body_len: i32, ip_len: i32, authorization_len: i32, explain: bool) -> u32 {
+        let lengths = [method_len, url_len, body_len, ip_len, authorization_len];
+        let exchange = self.exchange(now, lengths);
+        self.input.wipe(&lengths);
+        let Ok(exchange) = exchange else { return UNREADABLE };
+        let clock = clock as i64;
+        if explain {
+            self.explained = self.gate.decide(&exchange, clock, |p, r, c, now| p.evaluate(r, Some(c), now));
+            return if self.explained.is_some() { 0 } else { UNREADABLE };
+        }
+        self.gate.decide(&exchange, clock, |p, r, c, now| packed(p.decide(r, Some(c), now))).unwrap_or(UNREADABLE)
+    }
+
+    fn exchange(&self, now: f64, lengths: [i32; 5]) -> Result<gate::Exchange, ()> {
+        let [method_len, url_len, body_len, ip_len, authorization_len] = lengths;
+        let mut input = self.input.reader();
+        // Every step that can fail comes before the copies: a copy dropped before it is part of
+        // an exchange would not be wiped.
+        let (method, url) = (input.next(method_len)?.ok_or(())?, input.next(url_len)?.ok_or(())?);
+        let (body, client_ip, authorization) = (input.next(body_len)?, input.next(ip_len)?, input.next(authorization_len)?);
+        let now = if now.is_nan() { None } else { Some(proof::seconds_from_f64(now).map_err(|_| ())?) };
+        let owned = |text: Option<&str>| text.map(str::to_string);
+        Ok(gate::Exchange { method: method.to_string(), url: url.to_string(), body: owned(body), client_ip: owned(client_ip), authorization: owned(authorization), now })
+    }
+
+    /// The decision, with its trace, that the last `__handle` explained.
+    #[wasm_bindgen(js_name = __trace)]
+    pub fn trace(&mut self) -> JsResult<JsValue> {
+        explained(self.explained.take())
     }
 }
 
@@ -750,6 +829,7 @@ export interface GateExchange {
 export interface GateAnswer {
   /** 200, or Graph's status for the denial: 403 for codes 5 and 200, 400 otherwise. */
   status: number;
+  /** An allowed call's is its decision (a Workplace gate's: the `decision` object itself). */
   body: Decision | { error: GraphError } | TokenResponse;
   /** null only when the exchange could not be read as a request (status 400, code 100). */
   decision: Decision | null;

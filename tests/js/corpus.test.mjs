@@ -1,12 +1,18 @@
 // The fast paths of js/fast.mjs against the glue's JSON path, on the benchmark's decision corpus
 // (benches/corpus.mjs): a compiled Policy reads requests field by field and leaves the trace to
 // be explained on demand; every decision, trace included, must be the one evaluate() gives.
-// Proofs likewise: ProofSigner (with its token kept absorbed) and appsecretProof against
-// node:crypto. Timings belong to `./dev bench`, not here.
+// A Gate answers a Workplace exchange the same way: every answer, decision and trace included,
+// must be the one the glue's own `handle` (the JSON path) gives. Proofs likewise: ProofSigner
+// (with its token kept absorbed) and appsecretProof against node:crypto. Timings belong to
+// `./dev bench`, not here.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { ProofSigner, appsecretProof, compile, evaluate } from 'appgrant';
-import { CONFIG, CREDENTIALS, FULL_CONFIG, NOW, TOKEN, APP_SECRET, fullRequests, permissionRequests, proofFor } from '../../benches/corpus.mjs';
+import { Gate, ProofSigner, appsecretProof, compile, evaluate } from 'appgrant';
+import { CONFIG, CREDENTIALS, DIRECTORY, FULL_CONFIG, NOW, TOKEN, APP_SECRET, fullRequests, gateExchanges, permissionRequests, proofFor } from '../../benches/corpus.mjs';
+
+// The glue's Gate, behind the package's: its `handle` reads the exchange as JSON and answers in JSON.
+const { Gate: GlueGate } = createRequire(import.meta.url)('appgrant').__scopes.glue;
 
 const plain = (decision) => JSON.parse(JSON.stringify(decision));
 
@@ -116,6 +122,122 @@ describe('Policy.evaluate (fast path) decides as evaluate()', () => {
     policy.free();
     assert.equal(d.allowed, true);
     assert.throws(() => d.trace, (e) => e.code === 'invalid_argument');
+  });
+});
+
+describe('Gate.handle (fast path) answers as the glue’s handle', () => {
+  const gates = () => [new Gate(FULL_CONFIG, CREDENTIALS, { directory: DIRECTORY }), new GlueGate(FULL_CONFIG, CREDENTIALS, { directory: DIRECTORY })];
+  const signedQuery = `access_token=${TOKEN}&appsecret_proof=${proofFor(TOKEN, NOW)}&appsecret_time=${NOW}`;
+  const base = { method: 'GET', url: `/1001/feed?${signedQuery}`, client_ip: '203.0.113.7', now: NOW };
+
+  // The fast path's decisions read their trace on demand; the glue's have it as a field.
+  function same(fast, glue, exchange, { path = 'fast' } = {}) {
+    const [a, b] = [fast.handle(exchange), glue.handle(exchange)];
+    assert.deepEqual(plain(a), plain(b), JSON.stringify(exchange));
+    if (a.decision) assert.equal(Object.hasOwn(a.decision, 'trace') ? 'glue' : 'fast', path, JSON.stringify(exchange));
+    return a;
+  }
+
+  test('every exchange of the corpus, decision, trace and body included', () => {
+    const [fast, glue] = gates();
+    const statuses = new Set();
+    for (const { exchange } of gateExchanges()) {
+      const answer = same(fast, glue, exchange);
+      statuses.add(answer.status);
+      // An allowed call's body is its decision; a denial's, Graph's error for its reason.
+      if (answer.decision.allowed) assert.equal(answer.body, answer.decision);
+      else assert.deepEqual(answer.body, { error: answer.decision.error });
+    }
+    assert.deepEqual([...statuses].sort(), [200, 400, 403]);
+    fast.free();
+    glue.free();
+  });
+
+  test('the ways an exchange carries credentials and fields, and exchanges without a clock', () => {
+    const [fast, glue] = gates();
+    const bare = { method: 'GET', url: '/1001/feed', client_ip: '203.0.113.7' };
+    const exchanges = [
+      { ...base, url: `https://graph.example/v18.0/1001/feed?${signedQuery}` },
+      { ...base, url: `/1001/feed?appsecret_proof=${proofFor(TOKEN, NOW)}&appsecret_time=${NOW}`, authorization: `Bearer ${TOKEN}` },
+      { ...base, url: `/1001/feed?appsecret_proof=${proofFor(TOKEN, NOW)}&appsecret_time=${NOW}`, authorization: `OAuth ${TOKEN}` },
+      { ...base, method: 'POST', body: `message=hi&${signedQuery}`, url: '/1001/feed' },
+      { ...base, method: 'POST', body: 'message=h%C3%A9', authorization: `Bearer ${TOKEN}` },
+      { ...base, client_ip: null },
+      { ...base, client_ip: undefined, body: null, authorization: null },
+      { ...base, client_ip: '198.51.100.1' },
+      { ...base, url: `/1001/feed?${signedQuery}&access_token=${TOKEN}` },
+      { ...base, url: `/2002/feed?${signedQuery}` },
+      { ...base, url: `/1001/f\u00e9ed?${signedQuery}` },
+      { ...base, url: `/1001/feed?fields=${'\u20ac'.repeat(400)}&${signedQuery}` },
+      { ...base, now: null },
+      { ...base, now: NOW + 0.5 },
+      { ...base, url: 'no path at all' },
+      // What JSON.stringify leaves out, the fast path does too.
+      { ...base, extra: undefined, [Symbol('s')]: 1 },
+      // No clock: the gate reads its own, which no decision here depends on.
+      bare,
+      { ...bare, now: undefined },
+      { ...bare, now: Number.NaN },
+      { ...bare, authorization: 'Bearer not-a-token-on-record' },
+    ];
+    for (const exchange of exchanges) same(fast, glue, exchange);
+    fast.free();
+    glue.free();
+  });
+
+  test('exchanges the fast path does not read take the glue’s path, and answer or throw the same', () => {
+    const [fast, glue] = gates();
+    // (An unreadable form body is answered without a decision; the test of the path is the rest.)
+    const odd = [{ ...base, method: 'POST', body: '%zz', url: '/1001/feed' }, Object.assign(Object.create(null), base)];
+    for (const exchange of odd) same(fast, glue, exchange, { path: 'glue' });
+    const bad = [
+      { ...base, extra: 1 }, { ...base, client_ip: 7 }, { ...base, now: '1764000000' }, { ...base, now: -1e300 },
+      { ...base, url: undefined }, { ...base, method: null }, null, 'GET /1001/feed',
+      { ...base, authorization: `Bearer ${TOKEN}\ud800` },
+      { ...base, body: `${'7'.repeat(40)}\udc00` },
+    ];
+    for (const exchange of bad) {
+      let a, b;
+      try { fast.handle(exchange); } catch (e) { a = e; }
+      try { glue.handle(exchange); } catch (e) { b = e; }
+      assert.ok(a && b, JSON.stringify(exchange));
+      assert.equal(a.code, b.code, JSON.stringify(exchange));
+      assert.equal(a.message, b.message);
+    }
+    // And the gate goes on answering.
+    same(fast, glue, base);
+  });
+
+  test('a trace read late is still its own exchange’s', () => {
+    const [fast, glue] = gates();
+    const first = fast.handle(base);
+    const second = fast.handle({ ...base, url: `/2002/feed?${signedQuery}` });
+    assert.deepEqual(plain(second), plain(glue.handle({ ...base, url: `/2002/feed?${signedQuery}` })));
+    assert.deepEqual(first.decision.trace, glue.handle(base).decision.trace);
+    assert.equal(first.decision.trace.length, 7);
+  });
+
+  test('an Admin Center gate answers through the glue: its token endpoint changes what it accepts', () => {
+    const config = { product: 'admin_center', app_id: '1234', permissions: ['manage_accounts'], ip_allowlist: ['203.0.113.0/24'] };
+    const gate = new Gate(config, { app_secret: APP_SECRET });
+    const issue = { method: 'POST', url: '/work_get_token', client_ip: '203.0.113.7', body: `access_token=1234%7C${APP_SECRET}&grant_type=client_credentials`, now: NOW };
+    const issued = gate.handle(issue);
+    assert.equal(issued.status, 200, JSON.stringify(issued.body));
+    const token = issued.body.access_token;
+    const call = { method: 'GET', url: '/community/members', client_ip: '203.0.113.7', authorization: `Bearer ${token}`, now: NOW + 1 };
+    assert.equal(gate.handle({ ...call, authorization: 'Bearer made-up' }).decision.reason, 'token_invalid');
+    assert.equal(gate.handle(call).decision.trace[0].ok, true, 'the token it issued passes');
+    gate.free();
+  });
+
+  test('a freed Gate refuses with a code, and so does a trace read after', () => {
+    const [fast] = gates();
+    const answer = fast.handle(base);
+    fast.free();
+    assert.throws(() => fast.handle(base), (e) => e.code === 'invalid_argument');
+    assert.throws(() => fast.handle({ ...base, extra: 1 }), (e) => e.code === 'invalid_argument');
+    assert.throws(() => answer.decision.trace, (e) => e.code === 'invalid_argument');
+    fast.free();
   });
 });
 
