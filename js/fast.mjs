@@ -158,6 +158,10 @@ const STRINGS = 8;
 const EXCHANGE_KEYS = ['method', 'url', 'body', 'client_ip', 'authorization'];
 const EXCHANGE_STRINGS = EXCHANGE_KEYS.length;
 const FIRST_STRING = 8;
+// Where `decideArgs` puts the access token, and the length that says "the token of the last call"
+// (src/wasm/api.rs, `KEPT`).
+const TOKEN = FIRST_STRING + 5;
+const KEPT = -2;
 // What `__decide` returns for input it cannot read (then the glue's path says why).
 const UNREADABLE = 0xffffffff;
 // The bytes of the API module's memory, looked up again once growth has detached them.
@@ -186,12 +190,12 @@ class Channel {
   }
 
   // Writes the `count` strings of `a` from `first` (each may be undefined) into the input, their
-  // byte lengths (-1: absent) into `lengths`; false, with nothing left written, for a string with
-  // a lone surrogate.
-  write(a, first, count) {
+  // byte lengths (-1: absent) into `lengths`, all but the one at `skip` (its length is the
+  // caller's to set); false, with nothing left written, for a string with a lone surrogate.
+  write(a, first, count, skip = -1) {
     const glue = this.live();
     let need = 0;
-    for (let k = first; k < first + count; k++) if (a[k] !== undefined) need += 3 * a[k].length;
+    for (let k = first; k < first + count; k++) if (a[k] !== undefined && k !== skip) need += 3 * a[k].length;
     if (need > this.room) {
       this.room = roomFor(need, this.room);
       this.at = glue.__input(this.room);
@@ -199,7 +203,7 @@ class Channel {
     const bytes = memoryBytes();
     let at = this.at;
     for (let k = 0; k < count; k++) {
-      const s = a[first + k];
+      const s = first + k === skip ? undefined : a[first + k];
       const n = s === undefined ? -1 : utf8(bytes, at, s, true);
       if (n === ILL_FORMED) {
         // The core is not called, so it wipes nothing: what was written here (a token, say) is.
@@ -218,12 +222,27 @@ class Channel {
   }
 }
 
-// A Policy's: the arguments of `decideArgs`.
+// A Policy's: the arguments of `decideArgs`. The core keeps the access token of the last call it
+// read, so a run of requests with one token (a client's, a gate's) writes it once: `token` is
+// that token, which the next call with the same one passes as KEPT.
 class PolicyChannel extends Channel {
+  token;
+
   decide(a, explain) {
-    if (!this.write(a, FIRST_STRING, STRINGS)) return UNREADABLE;
+    const token = a[TOKEN];
+    const kept = token !== undefined && token === this.token;
+    if (!this.write(a, FIRST_STRING, STRINGS, kept ? TOKEN : -1)) return UNREADABLE;
     const l = lengths;
-    return this.glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], explain);
+    if (kept) l[TOKEN - FIRST_STRING] = KEPT;
+    const code = this.glue.__decide(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], explain);
+    // The core keeps the token of every call it could read, and only those.
+    if (code !== UNREADABLE && token !== undefined) this.token = token;
+    return code;
+  }
+
+  free() {
+    super.free();
+    this.token = undefined;
   }
 }
 

@@ -222,7 +222,6 @@ impl Hasher {
     }
 }
 
-/// SHA-256 of `data`, through a hasher that wipes its partial block.
 /// Whether `a` and `b` are equal, in a time that depends on their lengths
 /// only: every comparison with a token, a token's SHA-256 or a proof's tag.
 /// `subtle`'s slice comparison puts every byte through an optimisation
@@ -243,6 +242,7 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     bool::from((words | u64::from(tail)).ct_eq(&0))
 }
 
+/// SHA-256 of `data`, through a hasher that wipes its partial block.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let mut h = Hasher::new();
     h.update(data);

@@ -19,7 +19,7 @@ use crate::json::{self, Object, ToJson, Value};
 use crate::proof::{self, ProofParams, TimeValue, VerifyOptions};
 use crate::request::{Directory, Parts, Request, Thread, TimeParam, METHODS};
 use crate::token::Credentials;
-use crate::wipe::SecretJson;
+use crate::wipe::{SecretJson, Text};
 use crate::DenyReason;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -310,6 +310,11 @@ pub struct Policy {
     credentials: Option<Credentials>,
     /// The strings of a fast-path request.
     input: Strings,
+    /// The access token of the last fast-path request read, which js/fast.mjs
+    /// then does not write again for the next with the same token (`KEPT`):
+    /// a 200-character token was a tenth of a full request. Wiped when
+    /// another replaces it and when the policy is freed.
+    token: Text,
     /// The decision, with its trace, that `__decide` was asked to explain.
     explained: Option<evaluate::Decision>,
     /// The directory of fast-path requests, which give none: one empty
@@ -334,6 +339,10 @@ fn packed(verdict: evaluate::Verdict) -> u32 {
 /// (a length past the input, text that is not UTF-8, a `now` that is no
 /// time): the caller then asks the glue's path, which says why.
 const UNREADABLE: u32 = u32::MAX;
+
+/// The length js/fast.mjs gives the access token of a request whose token is
+/// the last one read (`Policy::token`).
+const KEPT: i32 = -2;
 
 /// What `__trace` answers: the decision a fast path was asked to explain.
 fn explained(decision: Option<evaluate::Decision>) -> JsResult<JsValue> {
@@ -445,6 +454,9 @@ impl Policy {
                 (packed(self.policy.decide(&request, credentials, clock)), None)
             }
         });
+        if decided.is_ok() && token_len >= 0 {
+            self.keep_token(&lengths);
+        }
         self.input.wipe(&lengths);
         let Ok((code, explained)) = decided else { return UNREADABLE };
         if explained.is_some() {
@@ -467,7 +479,7 @@ impl Policy {
         let group_id = input.next(group_len)?;
         let fields = input.next(fields_len)?;
         let source_ip = input.next(ip_len)?.map(Cow::Borrowed);
-        let access_token = input.next(token_len)?.map(Cow::Borrowed);
+        let access_token = if token_len == KEPT { Some(Cow::Borrowed(self.token.as_str())) } else { input.next(token_len)?.map(Cow::Borrowed) };
         let appsecret_proof = input.next(proof_len)?.map(Cow::Borrowed);
         let appsecret_time = match input.owned(time_len)? {
             Some(text) => Some(TimeParam::Text(text)),
@@ -496,6 +508,17 @@ impl Policy {
         }))
     }
 
+    /// Keeps the token of a request just read from `input` (it is valid
+    /// UTF-8: the request was read).
+    fn keep_token(&mut self, lengths: &[i32; 8]) {
+        let at: usize = lengths.iter().take(5).map(|&l| usize::try_from(l).unwrap_or(0)).sum();
+        let len = lengths.get(5).and_then(|&l| usize::try_from(l).ok()).unwrap_or(0);
+        if let Some(token) = self.input.0.get(at..at.saturating_add(len)).and_then(|b| std::str::from_utf8(b).ok()) {
+            self.token = Text::with_capacity(len);
+            self.token.push_str(token);
+        }
+    }
+
     /// The decision, with its trace, that the last `__decide` explained.
     #[wasm_bindgen(js_name = __trace)]
     pub fn trace(&mut self) -> JsResult<JsValue> {
@@ -509,6 +532,7 @@ pub fn compile(config_value: JsValue, credentials: JsValue) -> JsResult<Policy> 
         policy: evaluate::Policy::new(config(&config_value)?),
         credentials: optional_credentials(&credentials)?,
         input: Strings::default(),
+        token: Text::with_capacity(0),
         explained: None,
         no_directory: Rc::default(),
     })

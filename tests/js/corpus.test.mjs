@@ -51,6 +51,33 @@ describe('Policy.evaluate (fast path) decides as evaluate()', () => {
     policy.free();
   });
 
+  test('a run of requests with one token, the token changing, and refused requests between', () => {
+    // The core keeps the last token it read, and the fast path passes it by reference after:
+    // every switch, and every request the fast path could not read, must leave the two agreeing.
+    const policy = compile(FULL_CONFIG, CREDENTIALS);
+    const [signed] = fullRequests().filter((r) => r.access_token === TOKEN && r.appsecret_proof === proofFor(TOKEN, r.appsecret_time) && !r.path.includes('?'));
+    const other = `${TOKEN.slice(0, -1)}y`;
+    const bad = { ...signed, path: '/1001/\ud800feed' };
+    const sequence = [
+      signed, signed, { ...signed, access_token: other }, signed, { ...signed, access_token: other }, { ...signed, access_token: other },
+      { ...signed, access_token: `${other}\ud800` }, signed, bad, { ...signed, access_token: other }, { ...bad, access_token: TOKEN },
+      // After each request the fast path could not read, one with its token (not the kept one).
+      signed, { ...signed, access_token: other }, { ...bad, access_token: TOKEN }, signed,
+      { ...signed, access_token: other }, { ...signed, extra: 1 }, signed, { ...signed, access_token: '' }, { ...signed, access_token: '' }, signed,
+      { ...signed, access_token: undefined }, signed,
+    ];
+    const reasons = [];
+    for (const r of sequence) {
+      let fast, slow;
+      try { fast = plain(policy.evaluate(r)); } catch (e) { fast = e.code; }
+      try { slow = plain(evaluate(FULL_CONFIG, r, CREDENTIALS)); } catch (e) { slow = e.code; }
+      assert.deepEqual(fast, slow, JSON.stringify(r));
+      reasons.push(typeof fast === 'string' ? fast : fast.reason);
+    }
+    assert.deepEqual(new Set(reasons), new Set([null, 'token_invalid', 'invalid_request', 'token_missing']));
+    policy.free();
+  });
+
   test('a decision has SPEC §5’s shape: own fields, trace in JSON, spread with toJSON', () => {
     const d = compile(CONFIG).evaluate({ method: 'POST', path: '/2002/feed', node: 'group' });
     assert.deepEqual(Object.keys(d.toJSON()), ['allowed', 'reason', 'operation', 'permission', 'trace', 'error']);
