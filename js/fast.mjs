@@ -178,14 +178,16 @@ class Channel {
   at = 0;
   room = 0;
 
-  constructor(glue, what) {
+  // `what` names the object in errors, `remedy` says what to do once it is freed.
+  constructor(glue, what, remedy) {
     this.glue = glue;
     this.what = what;
+    this.remedy = remedy;
   }
 
   // The glue object, which must not be used once freed.
   live() {
-    if (this.glue === undefined) throw coded('invalid_argument', `this ${this.what} was freed: ${this.what === 'Policy' ? 'compile the config' : 'make the gate'} again`);
+    if (this.glue === undefined) throw coded('invalid_argument', `this ${this.what} was freed: ${this.remedy}`);
     return this.glue;
   }
 
@@ -334,7 +336,7 @@ export class Policy {
 
   constructor(key, glue) {
     if (key !== MADE_BY_COMPILE) throw coded('invalid_argument', 'a Policy is made by compile(config, credentials)');
-    this.#channel = new PolicyChannel(glue, 'Policy');
+    this.#channel = new PolicyChannel(glue, 'Policy', 'compile the config again');
   }
 
   evaluate(request) {
@@ -371,7 +373,7 @@ export class Gate {
 
   constructor(config, credentials, opts) {
     const glue = new GlueGate(config, credentials, opts);
-    this.#channel = new GateChannel(glue, 'Gate');
+    this.#channel = new GateChannel(glue, 'Gate', 'make a new one');
     // Only a Workplace gate's answers follow from the exchange and the clock alone (the core
     // answers UNREADABLE for any other, so this only saves asking).
     this.#fast = readArgs((c) => c.product !== 'admin_center', config) ?? false;
